@@ -1,0 +1,59 @@
+# The commands people type. `make run` and `make test` work from a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+DEV := DEBUG=1
+
+.PHONY: install run test test-sqlite test-postgres lint format lock superuser clean
+
+$(INSTALLED): requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+install: $(INSTALLED)
+
+run: install
+	$(DEV) $(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py load_directory
+	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+superuser: install
+	$(DEV) $(BIN)/python manage.py createsuperuser
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint
+	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: install
+	@echo "== tests on SQLite =="
+	DATABASE_URL=sqlite:///var/test.sqlite3 $(BIN)/pytest
+
+# A throwaway PostgreSQL server, started and removed by bin/with-postgres. Outside CI a
+# machine without PostgreSQL skips this run loudly; under CI=true that is a failure.
+test-postgres: install
+	@echo "== tests on PostgreSQL =="
+	@status=0; bin/with-postgres $(BIN)/pytest || status=$$?; \
+	if [ $$status -eq 3 ] && [ "$${CI:-}" != "true" ]; then \
+		echo "WARNING: PostgreSQL is not installed; the PostgreSQL run was SKIPPED."; \
+	elif [ $$status -ne 0 ]; then exit $$status; fi
+
+# Re-pin dependencies after changing pyproject.toml.
+lock:
+	rm -rf /tmp/pillars-lock && $(PYTHON) -m venv /tmp/pillars-lock
+	/tmp/pillars-lock/bin/pip install --quiet -e ".[dev]"
+	/tmp/pillars-lock/bin/pip freeze --exclude-editable > requirements.lock
+	rm -rf /tmp/pillars-lock
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3 var/static

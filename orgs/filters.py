@@ -1,0 +1,175 @@
+"""The directory's search form: what each query-string parameter means and how it narrows
+the published organisations. Invalid values are reported to the person and ignored."""
+
+import django_filters
+from django import forms
+from django_countries import countries
+
+from .models import ExploitationForm, Organisation, OrganisationType, Pillar, Population
+
+MAX_QUERY_LENGTH = 200
+
+SORT_CHOICES = [
+    ("relevance", "Best match"),
+    ("name", "Name (A–Z)"),
+    ("founded", "Longest-standing first"),
+    ("reviewed", "Most recently reviewed"),
+]
+
+
+class WholeNumberFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search",
+        method="filter_search",
+        max_length=MAX_QUERY_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "e.g. forced labour"}),
+    )
+    pillar = django_filters.MultipleChoiceFilter(
+        label="Pillar",
+        method="filter_pillar",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    country = django_filters.MultipleChoiceFilter(
+        label="Works in",
+        choices=list(countries),
+        method="filter_country",
+    )
+    hq = django_filters.ChoiceFilter(
+        label="Headquarters",
+        choices=list(countries),
+        method="filter_hq",
+        empty_label="Any country",
+    )
+    exploitation = django_filters.MultipleChoiceFilter(
+        label="Form of exploitation",
+        method="filter_exploitation",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    population = django_filters.MultipleChoiceFilter(
+        label="Population served",
+        method="filter_population",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    type = django_filters.MultipleChoiceFilter(
+        label="Type of organisation",
+        choices=OrganisationType.choices,
+        method="filter_type",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    min_years = WholeNumberFilter(
+        label="Active for at least (years)",
+        method="filter_min_years",
+        min_value=0,
+        max_value=300,
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort by",
+        choices=SORT_CHOICES,
+        method="filter_sort",
+        empty_label=None,
+        null_label=None,
+    )
+
+    class Meta:
+        model = Organisation
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One query per vocabulary per request, however often the choices are read.
+        vocabularies = {
+            "pillar": Pillar,
+            "exploitation": ExploitationForm,
+            "population": Population,
+        }
+        for name, model in vocabularies.items():
+            self.filters[name].extra["choices"] = [(t.slug, t.name) for t in model.objects.all()]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_pillar(self, queryset, name, value):
+        return queryset.in_pillars(value) if value else queryset
+
+    def filter_country(self, queryset, name, value):
+        return queryset.operating_in(value) if value else queryset
+
+    def filter_hq(self, queryset, name, value):
+        return queryset.headquartered_in(value) if value else queryset
+
+    def filter_exploitation(self, queryset, name, value):
+        return queryset.addressing(value) if value else queryset
+
+    def filter_population(self, queryset, name, value):
+        return queryset.serving(value) if value else queryset
+
+    def filter_type(self, queryset, name, value):
+        return queryset.of_type(value) if value else queryset
+
+    def filter_min_years(self, queryset, name, value):
+        return queryset.active_for_at_least(value) if value is not None else queryset
+
+    def filter_sort(self, queryset, name, value):
+        # Ordering is applied once, after every filter, in filter_queryset().
+        return queryset
+
+    @property
+    def cleaned_data(self):
+        """The valid part of the query (an unbound filter has none)."""
+        if not self.is_bound:
+            return {}
+        self.form.is_valid()  # validates once; cleaned_data keeps only the valid fields
+        return self.form.cleaned_data
+
+    @property
+    def search_text(self):
+        return (self.cleaned_data.get("q") or "").strip()
+
+    @property
+    def chosen_sort(self):
+        return self.cleaned_data.get("sort") or ("relevance" if self.search_text else "name")
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        sort = self.chosen_sort
+        if sort == "relevance" and self.search_text:
+            return queryset.order_by("-name_match", "name")
+        return queryset.ordered_by(sort)
+
+    @property
+    def problems(self):
+        """Human-readable reasons why parts of the query were ignored."""
+        messages = []
+        for field, errors in self.form.errors.items():
+            label = self.form.fields[field].label if field in self.form.fields else field
+            for error in errors:
+                messages.append(f"{label}: {error} This part of your search was ignored.")
+        return messages
+
+    def active_filters(self):
+        """Each applied filter value, with the query string that removes just that value."""
+        active = []
+        for name, value in self.cleaned_data.items():
+            if name == "sort" or value in (None, "", []):
+                continue
+            field = self.form.fields[name]
+            labels = dict(field.choices) if hasattr(field, "choices") else {}
+            for item in value if isinstance(value, list) else [value]:
+                params = self.data.copy()
+                params.pop("page", None)
+                if isinstance(value, list):
+                    params.setlist(name, [v for v in params.getlist(name) if v != item])
+                else:
+                    params.pop(name, None)
+                if name == "q":
+                    shown = f"“{item}”"
+                elif name == "min_years":
+                    shown = f"{item}+ years"
+                else:
+                    shown = labels.get(item, item)
+                active.append({"label": field.label, "value": shown, "query": params.urlencode()})
+        return active

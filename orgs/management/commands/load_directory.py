@@ -1,0 +1,207 @@
+"""Load the seeded directory (orgs/data/directory.json) into the database, idempotently.
+
+- A listing that is not in the database yet is created.
+- A listing the loader wrote before and nobody has touched since is brought up to date with
+  the file.
+- A listing a curator has edited (or archived) since the last load is left exactly as the
+  curator left it.
+- Vocabularies (pillars, forms of exploitation, populations, languages) are created when
+  missing and never overwritten.
+Every record is validated before anything is written; one bad record writes nothing.
+"""
+
+import hashlib
+import json
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django_countries import countries
+
+from orgs.models import (
+    SCALAR_FIELDS,
+    ExploitationForm,
+    Language,
+    OperatingCountry,
+    Organisation,
+    Pillar,
+    Population,
+    Source,
+)
+
+DEFAULT_FILE = Path(__file__).resolve().parents[2] / "data" / "directory.json"
+
+VOCABULARIES = [
+    ("pillars", Pillar, "slug"),
+    ("exploitation_forms", ExploitationForm, "slug"),
+    ("populations", Population, "slug"),
+    ("languages", Language, "code"),
+]
+
+
+def fingerprint(snapshot):
+    return hashlib.sha256(json.dumps(snapshot, sort_keys=True).encode()).hexdigest()
+
+
+def snapshot_of(record):
+    """The seeded record in the same shape as ``Organisation.snapshot()``."""
+    registration = record.get("registration") or {}
+    helpline = record.get("helpline") or {}
+    values = {
+        "name": record["name"],
+        "summary": record["summary"],
+        "description": record.get("description", ""),
+        "tags": ", ".join(record.get("tags", [])),
+        "website": record.get("website", ""),
+        "donate_url": record.get("donate_url", ""),
+        "volunteer_url": record.get("volunteer_url", ""),
+        "founded": record.get("founded"),
+        "organisation_type": record.get("type", "charity-ngo"),
+        "registration_regulator": registration.get("regulator", ""),
+        "registration_number": registration.get("number", ""),
+        "registration_url": registration.get("url", ""),
+        "email": record.get("email", ""),
+        "phone": record.get("phone", ""),
+        "helpline_name": helpline.get("name", ""),
+        "helpline_phone": helpline.get("phone", ""),
+        "helpline_url": helpline.get("url", ""),
+        "status": record.get("status", Organisation.Status.PUBLISHED),
+    }
+    assert set(values) == set(SCALAR_FIELDS)
+    return {
+        **values,
+        "hq_country": record.get("hq_country", ""),
+        "last_reviewed_on": record.get("last_reviewed_on"),
+        "pillars": sorted(record.get("pillars", [])),
+        "exploitation_forms": sorted(record.get("exploitation", [])),
+        "populations": sorted(record.get("populations", [])),
+        "languages": sorted(record.get("languages", [])),
+        "countries": sorted(record.get("countries", [])),
+        "sources": [[source["url"], source["supports"]] for source in record.get("sources", [])],
+    }
+
+
+class Command(BaseCommand):
+    help = "Load the seeded directory idempotently, never overwriting a curator's edit."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--file", type=Path, default=DEFAULT_FILE, help="JSON file to load.")
+
+    def handle(self, *args, **options):
+        path = options["file"]
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise CommandError(f"Cannot read {path}: {error}") from error
+
+        with transaction.atomic():
+            created_terms = self.load_vocabularies(data)
+            snapshots, problems = self.validate(data.get("organisations", []))
+            if problems:
+                raise CommandError("Nothing was loaded:\n" + "\n".join(problems))
+            counts = {"created": 0, "updated": 0, "unchanged": 0, "kept": 0}
+            for slug, snapshot in snapshots:
+                counts[self.load_organisation(slug, snapshot)] += 1
+
+        self.stdout.write(
+            f"{len(snapshots)} organisations in {path.name}: {counts['created']} created, "
+            f"{counts['updated']} updated, {counts['unchanged']} unchanged, "
+            f"{counts['kept']} kept as curators left them; {created_terms} vocabulary terms added."
+        )
+
+    def load_vocabularies(self, data):
+        created = 0
+        for key, model, field in VOCABULARIES:
+            for position, entry in enumerate(data.get(key, [])):
+                defaults = {k: v for k, v in entry.items() if k != field}
+                if model is not Language:
+                    defaults.setdefault("position", position)
+                _, was_created = model.objects.get_or_create(
+                    **{field: entry[field]}, defaults=defaults
+                )
+                created += was_created
+        return created
+
+    def validate(self, records):
+        known = {
+            "pillars": set(Pillar.objects.values_list("slug", flat=True)),
+            "exploitation_forms": set(ExploitationForm.objects.values_list("slug", flat=True)),
+            "populations": set(Population.objects.values_list("slug", flat=True)),
+            "languages": set(Language.objects.values_list("code", flat=True)),
+            "countries": {code for code, _ in countries},
+        }
+        snapshots, problems, seen = [], [], set()
+        for number, record in enumerate(records, start=1):
+            slug = record.get("slug", "")
+            where = f"record {number} ({slug or 'no slug'})"
+            try:
+                snapshot = snapshot_of(record)
+            except (KeyError, TypeError) as error:
+                problems.append(f"{where}: missing or malformed field {error}")
+                continue
+            if not slug:
+                problems.append(f"{where}: every record needs a slug")
+            elif slug in seen:
+                problems.append(f"{where}: the slug appears twice")
+            seen.add(slug)
+            for key, allowed in known.items():
+                unknown = set(snapshot[key]) - allowed
+                if unknown:
+                    problems.append(f"{where}: unknown {key}: {', '.join(sorted(unknown))}")
+            if snapshot["hq_country"] and snapshot["hq_country"] not in known["countries"]:
+                problems.append(f"{where}: unknown hq_country {snapshot['hq_country']}")
+            if not snapshot["sources"]:
+                problems.append(f"{where}: every record needs at least one source")
+            candidate = Organisation(
+                slug=slug,
+                hq_country=snapshot["hq_country"],
+                last_reviewed_on=snapshot["last_reviewed_on"],
+                **{field: snapshot[field] for field in SCALAR_FIELDS},
+            )
+            try:
+                candidate.full_clean(validate_unique=False)
+                for url, supports in snapshot["sources"]:
+                    Source(url=url, supports=supports).full_clean(exclude=["organisation"])
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    problems.append(f"{where}: {field}: {' '.join(messages)}")
+            snapshots.append((slug, snapshot))
+        return snapshots, problems
+
+    def load_organisation(self, slug, snapshot):
+        wanted = fingerprint(snapshot)
+        organisation = Organisation.objects.filter(slug=slug).first()
+        if organisation is None:
+            organisation = Organisation(slug=slug)
+            outcome = "created"
+        elif fingerprint(organisation.snapshot()) != organisation.seed_fingerprint:
+            return "kept"
+        elif organisation.seed_fingerprint == wanted:
+            return "unchanged"
+        else:
+            outcome = "updated"
+
+        for field in SCALAR_FIELDS:
+            setattr(organisation, field, snapshot[field])
+        organisation.hq_country = snapshot["hq_country"]
+        organisation.last_reviewed_on = snapshot["last_reviewed_on"]
+        organisation.seed_fingerprint = wanted
+        organisation.save()
+        organisation.pillars.set(Pillar.objects.filter(slug__in=snapshot["pillars"]))
+        organisation.exploitation_forms.set(
+            ExploitationForm.objects.filter(slug__in=snapshot["exploitation_forms"])
+        )
+        organisation.populations.set(Population.objects.filter(slug__in=snapshot["populations"]))
+        organisation.languages.set(Language.objects.filter(code__in=snapshot["languages"]))
+        organisation.operating_countries.all().delete()
+        OperatingCountry.objects.bulk_create(
+            OperatingCountry(organisation=organisation, country=code)
+            for code in snapshot["countries"]
+        )
+        organisation.sources.all().delete()
+        Source.objects.bulk_create(
+            Source(organisation=organisation, url=url, supports=supports)
+            for url, supports in snapshot["sources"]
+        )
+        return outcome

@@ -1,0 +1,78 @@
+"""How the directory asks for organisations: QuerySet methods that read like the domain,
+e.g. ``Organisation.objects.published().in_pillars(["recovery"]).search(q)``."""
+
+from django.db import models
+from django.utils import timezone
+
+from .search import search_organisations
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status="published")
+
+    def in_pillars(self, slugs):
+        """Organisations working on any of the given pillars."""
+        return self._having_any("pillars__slug", slugs)
+
+    def operating_in(self, codes):
+        """Organisations working in any of the given countries (ISO alpha-2)."""
+        return self._having_any("operating_countries__country", codes)
+
+    def headquartered_in(self, code):
+        return self.filter(hq_country=code)
+
+    def addressing(self, slugs):
+        """Organisations addressing any of the given forms of exploitation."""
+        return self._having_any("exploitation_forms__slug", slugs)
+
+    def serving(self, slugs):
+        """Organisations serving any of the given populations."""
+        return self._having_any("populations__slug", slugs)
+
+    def of_type(self, types):
+        return self.filter(organisation_type__in=types)
+
+    def active_for_at_least(self, years):
+        return self.filter(founded__lte=timezone.now().year - years)
+
+    def search(self, query):
+        return search_organisations(self, query)
+
+    def sharing_pillars_with(self, organisation):
+        """Organisations ordered by how many pillars they share with ``organisation``."""
+        pillar_ids = organisation.pillars.values("pk")
+        return (
+            self.filter(pillars__in=pillar_ids)
+            .annotate(shared_pillars=models.Count("pillars"))
+            .order_by("-shared_pillars", "name")
+        )
+
+    def with_card_relations(self):
+        """Everything a result card shows, fetched once for the whole page."""
+        return self.prefetch_related("pillars")
+
+    def with_profile_relations(self):
+        """Everything the profile page shows, fetched once."""
+        return self.prefetch_related(
+            "pillars",
+            "exploitation_forms",
+            "populations",
+            "languages",
+            "operating_countries",
+            "sources",
+        )
+
+    def ordered_by(self, sort):
+        orderings = {
+            "name": ["name"],
+            "founded": [models.F("founded").asc(nulls_last=True), "name"],
+            "reviewed": [models.F("last_reviewed_on").desc(nulls_last=True), "name"],
+        }
+        return self.order_by(*orderings.get(sort, ["name"]))
+
+    def _having_any(self, lookup, values):
+        # A subquery keeps one row per organisation, so counts and pagination stay right
+        # however many of the values an organisation matches.
+        matching = self.model.objects.filter(**{f"{lookup}__in": values}).values("pk")
+        return self.filter(pk__in=matching)

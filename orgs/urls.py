@@ -1,0 +1,14 @@
+"""Public URLs. They are part of the contract: shared links must keep working."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "orgs"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("organisations/", views.OrganisationListView.as_view(), name="list"),
+    path("organisations/<slug:slug>/", views.OrganisationDetailView.as_view(), name="detail"),
+    path("pillars/<slug:slug>/", views.PillarDetailView.as_view(), name="pillar"),
+]

@@ -1,0 +1,49 @@
+"""Shared fixtures: the vocabularies from the seeded file, and a few organisations."""
+
+import json
+
+import pytest
+
+from orgs.management.commands.load_directory import DEFAULT_FILE, Command
+from orgs.models import Organisation
+
+from .factories import OrganisationFactory
+
+
+@pytest.fixture
+def seed_data():
+    return json.loads(DEFAULT_FILE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def vocabulary(db, seed_data):
+    """The four pillars, forms of exploitation, populations and languages, as seeded."""
+    Command().load_vocabularies(seed_data)
+
+
+@pytest.fixture
+def organisation(vocabulary):
+    return OrganisationFactory(
+        name="Harbour Trust",
+        slug="harbour-trust",
+        summary="Runs safe houses and long-term support for survivors in Bristol.",
+        tags="safe houses, aftercare",
+        founded=1995,
+        hq_country="GB",
+        pillars=["recovery", "education"],
+        countries=["GB", "IE"],
+    )
+
+
+@pytest.fixture
+def draft(vocabulary):
+    return OrganisationFactory(
+        name="Hidden Draft", slug="hidden-draft", status=Organisation.Status.DRAFT
+    )
+
+
+@pytest.fixture
+def archived(vocabulary):
+    return OrganisationFactory(
+        name="Old Archive", slug="old-archive", status=Organisation.Status.ARCHIVED
+    )

@@ -1,0 +1,44 @@
+"""Factories for test data: published, fully-sourced organisations unless told otherwise."""
+
+import factory
+from django.utils import timezone
+
+from orgs.models import OperatingCountry, Organisation, Pillar, Source
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ["slug"]
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Organisation {n:03d}")
+    slug = factory.Sequence(lambda n: f"organisation-{n:03d}")
+    summary = "Works with communities over many years."
+    description = "A longer account of the work, in our own words."
+    website = factory.LazyAttribute(lambda o: f"https://{o.slug}.example.org/")
+    founded = 2000
+    hq_country = "GB"
+    status = Organisation.Status.PUBLISHED
+    last_reviewed_on = factory.LazyFunction(timezone.localdate)
+
+    @factory.post_generation
+    def pillars(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.pillars.set(
+                Pillar.objects.filter(slug__in=extracted)
+                if isinstance(extracted[0], str)
+                else extracted
+            )
+
+    @factory.post_generation
+    def countries(self, create, extracted, **kwargs):
+        for code in extracted or []:
+            OperatingCountry.objects.create(organisation=self, country=code)
+
+    @factory.post_generation
+    def sources(self, create, extracted, **kwargs):
+        if create and extracted is None:
+            Source.objects.create(
+                organisation=self, url=f"https://{self.slug}.example.org/about", supports="all"
+            )
