@@ -1,0 +1,178 @@
+"""Curation in the admin: the list, its filters and search, the actions, and the rules that
+guard publishing."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from orgs.models import OperatingCountry, Organisation, Pillar
+
+from .factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:orgs_organisation_changelist")
+
+
+def form_data(**overrides):
+    data = {
+        "name": "New Harbour",
+        "slug": "new-harbour",
+        "status": "draft",
+        "summary": "Long-term support for survivors.",
+        "organisation_type": "charity-ngo",
+        "sources-TOTAL_FORMS": "1",
+        "sources-INITIAL_FORMS": "0",
+        "sources-MIN_NUM_FORMS": "0",
+        "sources-MAX_NUM_FORMS": "1000",
+        "sources-0-url": "https://new-harbour.example.org/about",
+        "sources-0-supports": "name, mission",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_changelist_shows_status_pillars_country_and_review(admin_client, organisation, draft):
+    response = admin_client.get(CHANGELIST)
+    html = response.content.decode()
+    assert response.status_code == 200
+    for text in [
+        "Harbour Trust",
+        "Hidden Draft",
+        "Published",
+        "Draft",
+        "Recovery",
+        "United Kingdom",
+    ]:
+        assert text in html, text
+    assert f'href="{organisation.get_absolute_url()}"' in html
+
+
+def test_changelist_filters_by_status_and_pillar_and_searches(admin_client, organisation, draft):
+    response = admin_client.get(CHANGELIST, {"status__exact": "draft"})
+    assert list(response.context["cl"].result_list) == [draft]
+    pillar = Pillar.objects.get(slug="recovery")
+    response = admin_client.get(CHANGELIST, {"pillars__id__exact": pillar.pk})
+    assert list(response.context["cl"].result_list) == [organisation]
+    response = admin_client.get(CHANGELIST, {"q": "harbour"})
+    assert list(response.context["cl"].result_list) == [organisation]
+
+
+def test_publish_action_publishes_complete_listings_and_refuses_incomplete_ones(
+    admin_client, vocabulary
+):
+    ready = OrganisationFactory(name="Ready", status="draft", pillars=["policy"])
+    no_pillar = OrganisationFactory(name="No Pillar", status="draft")
+    no_source = OrganisationFactory(
+        name="No Source", status="draft", pillars=["policy"], sources=[]
+    )
+    response = admin_client.post(
+        CHANGELIST,
+        {"action": "publish", "_selected_action": [ready.pk, no_pillar.pk, no_source.pk]},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Published 1 organisation(s)." in html
+    assert "No Pillar (choose at least one pillar)" in html
+    assert "No Source (add at least one source)" in html
+    statuses = dict(Organisation.objects.values_list("name", "status"))
+    assert statuses == {"Ready": "published", "No Pillar": "draft", "No Source": "draft"}
+
+
+def test_archive_action_takes_listings_off_the_public_site(admin_client, client, organisation):
+    admin_client.post(CHANGELIST, {"action": "archive", "_selected_action": [organisation.pk]})
+    organisation.refresh_from_db()
+    assert organisation.status == "archived"
+    assert client.get(organisation.get_absolute_url()).status_code == 404
+
+
+def test_mark_reviewed_today_action(admin_client, organisation):
+    Organisation.objects.filter(pk=organisation.pk).update(last_reviewed_on=None)
+    admin_client.post(
+        CHANGELIST, {"action": "mark_reviewed_today", "_selected_action": [organisation.pk]}
+    )
+    organisation.refresh_from_db()
+    assert organisation.last_reviewed_on == timezone.localdate()
+
+
+def test_curator_can_create_a_listing_with_countries(admin_client, vocabulary):
+    policy = Pillar.objects.get(slug="policy")
+    response = admin_client.post(
+        reverse("admin:orgs_organisation_add"),
+        form_data(status="published", pillars=[policy.pk], countries=["GB", "NP"], founded="1999"),
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    organisation = Organisation.objects.get(slug="new-harbour")
+    assert organisation.is_published
+    assert sorted(c.country.code for c in organisation.operating_countries.all()) == ["GB", "NP"]
+    assert organisation.sources.count() == 1
+
+
+def test_publishing_without_a_pillar_is_refused_with_a_message(admin_client, vocabulary):
+    response = admin_client.post(
+        reverse("admin:orgs_organisation_add"), form_data(status="published")
+    )
+    assert response.status_code == 200
+    assert "A published listing needs at least one pillar." in response.content.decode()
+    assert not Organisation.objects.exists()
+
+
+def test_publishing_without_a_source_is_refused_with_a_message(admin_client, vocabulary):
+    policy = Pillar.objects.get(slug="policy")
+    response = admin_client.post(
+        reverse("admin:orgs_organisation_add"),
+        form_data(status="published", pillars=[policy.pk], **{"sources-0-url": ""}),
+    )
+    assert response.status_code == 200
+    assert "A published listing needs at least one source." in response.content.decode()
+    assert not Organisation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("founded", "1700", "greater than or equal to 1800"),
+        ("founded", str(timezone.now().year + 5), "cannot be in the future"),
+        ("website", "not a url", "Enter a valid URL."),
+        ("sources-0-url", "javascript:alert(1)", "Enter a valid URL."),
+    ],
+)
+def test_implausible_values_are_refused(admin_client, vocabulary, field, value, message):
+    response = admin_client.post(
+        reverse("admin:orgs_organisation_add"), form_data(**{field: value})
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Organisation.objects.exists()
+
+
+def test_editing_countries_replaces_them_and_keeps_the_slug(admin_client, organisation):
+    url = reverse("admin:orgs_organisation_change", args=[organisation.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    source = organisation.sources.get()
+    data = form_data(
+        name="Harbour Trust Renamed",
+        slug="changed-slug",
+        status="published",
+        pillars=[p.pk for p in organisation.pillars.all()],
+        countries=["FR"],
+        **{
+            "sources-INITIAL_FORMS": "1",
+            "sources-0-id": str(source.pk),
+            "sources-0-organisation": str(organisation.pk),
+            "sources-0-url": source.url,
+        },
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    organisation.refresh_from_db()
+    assert organisation.name == "Harbour Trust Renamed"
+    assert organisation.slug == "harbour-trust"
+    assert list(OperatingCountry.objects.values_list("country", flat=True)) == ["FR"]
+
+
+def test_admin_requires_a_staff_login(client, organisation):
+    response = client.get(CHANGELIST)
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

@@ -1,0 +1,74 @@
+"""Query counts per page are fixed: they do not grow with the page size, the number of
+results or how much each listing holds."""
+
+import pytest
+from django.urls import reverse
+
+from orgs.models import ExploitationForm, Language, Population, Source
+
+from .factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+# count, page, pillars prefetch, and the three filter vocabularies.
+LISTING_QUERIES = 6
+# the organisation, six prefetched relations, related organisations and their pillars.
+PROFILE_QUERIES = 9
+# pillars with counts, total count.
+HOME_QUERIES = 2
+# the pillar, its organisations, their pillars.
+PILLAR_QUERIES = 3
+
+
+def rich_organisations(count):
+    organisations = OrganisationFactory.create_batch(
+        count, pillars=["recovery", "policy", "education"], countries=["GB", "FR", "NP"]
+    )
+    for organisation in organisations:
+        organisation.exploitation_forms.set(ExploitationForm.objects.all())
+        organisation.populations.set(Population.objects.all())
+        organisation.languages.set(Language.objects.all()[:3])
+        Source.objects.create(organisation=organisation, url="https://example.org/2", supports="x")
+    return organisations
+
+
+@pytest.mark.parametrize(("organisations", "page_size"), [(1, 20), (45, 20), (45, 5), (45, 50)])
+def test_listing_query_count_is_fixed(
+    client, vocabulary, django_assert_num_queries, settings, organisations, page_size
+):
+    settings.ORGS_PAGE_SIZE = page_size
+    rich_organisations(organisations)
+    with django_assert_num_queries(LISTING_QUERIES):
+        client.get("/organisations/?pillar=recovery&country=GB&q=organisation&sort=founded")
+
+
+def test_listing_with_no_results_uses_the_same_budget(
+    client, vocabulary, django_assert_num_queries
+):
+    rich_organisations(3)
+    # A count of zero needs no page query and no pillars: two queries fewer, never more.
+    with django_assert_num_queries(LISTING_QUERIES - 2):
+        client.get("/organisations/?q=nothing-matches-this")
+
+
+@pytest.mark.parametrize("related", [0, 1, 10])
+def test_profile_query_count_is_fixed(client, vocabulary, django_assert_num_queries, related):
+    organisation, *_ = rich_organisations(1 + related)
+    with django_assert_num_queries(PROFILE_QUERIES if related else PROFILE_QUERIES - 1):
+        client.get(organisation.get_absolute_url())
+
+
+@pytest.mark.parametrize("organisations", [0, 30])
+def test_home_query_count_is_fixed(client, vocabulary, django_assert_num_queries, organisations):
+    rich_organisations(organisations)
+    with django_assert_num_queries(HOME_QUERIES):
+        client.get("/")
+
+
+@pytest.mark.parametrize("organisations", [1, 30])
+def test_pillar_page_query_count_is_fixed(
+    client, vocabulary, django_assert_num_queries, organisations
+):
+    rich_organisations(organisations)
+    with django_assert_num_queries(PILLAR_QUERIES):
+        client.get(reverse("orgs:pillar", args=["recovery"]))
