@@ -12,7 +12,10 @@ from .models import Organisation, Pillar
 
 def pillars_with_counts():
     published = Q(organisations__status=Organisation.Status.PUBLISHED)
-    return Pillar.objects.annotate(organisation_count=Count("organisations", filter=published))
+    # Aggregating queries ignore Meta.ordering, so the order is spelt out.
+    return Pillar.objects.annotate(
+        organisation_count=Count("organisations", filter=published)
+    ).order_by("position", "name")
 
 
 class HomeView(TemplateView):
