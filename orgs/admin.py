@@ -158,6 +158,10 @@ class OrganisationAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         form.save_countries(form.instance)
 
+    def view_on_site(self, organisation):
+        # Only published listings have a public page; a draft's link would be a 404.
+        return organisation.get_absolute_url() if organisation.is_published else None
+
     @admin.display(description="Pillars")
     def pillar_list(self, organisation):
         return ", ".join(pillar.name for pillar in organisation.pillars.all())

@@ -4,6 +4,7 @@ the published organisations. Invalid values are reported to the person and ignor
 import django_filters
 from django import forms
 from django_countries import countries
+from django_filters import fields as filter_fields
 
 from .models import ExploitationForm, Organisation, OrganisationType, Pillar, Population
 
@@ -21,6 +22,26 @@ class WholeNumberFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+class CountryCodesField(filter_fields.MultipleChoiceField):
+    """ISO codes in any case: a hand-typed ``?country=gb`` means GB."""
+
+    def to_python(self, value):
+        return [code.upper() for code in super().to_python(value)]
+
+
+class CountryCodeField(filter_fields.ChoiceField):
+    def to_python(self, value):
+        return super().to_python(value).upper()
+
+
+class CountriesFilter(django_filters.MultipleChoiceFilter):
+    field_class = CountryCodesField
+
+
+class CountryFilter(django_filters.ChoiceFilter):
+    field_class = CountryCodeField
+
+
 class OrganisationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search",
@@ -33,12 +54,12 @@ class OrganisationFilter(django_filters.FilterSet):
         method="filter_pillar",
         widget=forms.CheckboxSelectMultiple,
     )
-    country = django_filters.MultipleChoiceFilter(
+    country = CountriesFilter(
         label="Works in",
         choices=list(countries),
         method="filter_country",
     )
-    hq = django_filters.ChoiceFilter(
+    hq = CountryFilter(
         label="Headquarters",
         choices=list(countries),
         method="filter_hq",

@@ -15,7 +15,6 @@ BAD_QUERIES = [
     "pillar=rescue",
     "pillar=",
     "country=ZZ",
-    "country=gb",
     "hq=United+Kingdom",
     "type=church",
     "exploitation=" + quote(SQL_PAYLOAD),

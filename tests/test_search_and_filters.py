@@ -88,6 +88,7 @@ def test_without_parameters_every_published_organisation_is_listed_by_name(clien
         ("country=KE", ["Anchor Network", "Chalkboard"]),
         ("country=MX&country=UG", ["Chalkboard", "Lens Data Lab"]),
         ("hq=GB", ["Anchor Network", "Harbour Trust"]),
+        ("hq=gb&country=ke", ["Anchor Network"]),  # codes typed in lower case
         ("exploitation=forced-labour", ["Lens Data Lab"]),
         ("population=survivors", ["Harbour Trust"]),
         ("type=research-body&type=network-coalition", ["Anchor Network", "Lens Data Lab"]),
