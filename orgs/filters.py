@@ -158,7 +158,7 @@ class OrganisationFilter(django_filters.FilterSet):
         queryset = super().filter_queryset(queryset)
         sort = self.chosen_sort
         if sort == "relevance" and self.search_text:
-            return queryset.order_by("-name_match", "name")
+            return queryset.order_by("-name_match", "-search_rank", "name")
         return queryset.ordered_by(sort)
 
     @property

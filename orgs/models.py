@@ -299,3 +299,25 @@ class Source(models.Model):
 
     def __str__(self):
         return self.url
+
+
+class SearchDocument(models.Model):
+    """The searchable text of one organisation, kept up to date by database triggers
+    (see orgs/search/schema.py), never written by Django. The full-text index of each database
+    is built from it: a weighted tsvector on PostgreSQL, an FTS5 table on SQLite."""
+
+    organisation = models.OneToOneField(
+        Organisation,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_document",
+        db_constraint=False,
+    )
+    name = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    tags = models.TextField(blank=True)
+    terms = models.TextField(blank=True, help_text="Pillars, forms of exploitation, populations.")
+    description = models.TextField(blank=True)
+
+    def __str__(self):
+        return self.name

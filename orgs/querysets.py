@@ -19,6 +19,11 @@ class OrganisationQuerySet(models.QuerySet):
         """Organisations working in any of the given countries (ISO alpha-2)."""
         return self._having_any("operating_countries__country", codes)
 
+    def located_in(self, codes):
+        """Organisations headquartered or working in any of the given countries."""
+        working = self.model.objects.filter(operating_countries__country__in=codes).values("pk")
+        return self.filter(models.Q(hq_country__in=codes) | models.Q(pk__in=working))
+
     def headquartered_in(self, code):
         return self.filter(hq_country=code)
 

@@ -1,41 +1,34 @@
-"""The one search entry point for the directory: ``search_organisations(queryset, query)``.
+"""The one search API of the directory: ``search_organisations(queryset, text)``, used as
+``Organisation.objects.published().search(q)``.
 
-Every word of the query must appear in the name, summary, description, tags or pillar
-names (case-insensitive, on SQLite and PostgreSQL alike). Results that match in the name
-are annotated so the list can put them first when sorting by relevance.
+It reads the query once (orgs/search/query.py), then hands it to the backend of the database
+the queryset runs on: PostgreSQL (postgres.py) or SQLite (sqlite.py). Either way the result is
+an ordinary queryset, filtered and annotated with ``search_rank`` and ``name_match``, so
+filters, facets, sorting and pagination compose with it as one query.
 """
 
-import re
+from django.db import connections
+from django.db.models import Case, IntegerField, Value, When
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from . import postgres, sqlite
+from .query import parse
 
-MAX_TERMS = 10
-SEARCHED_FIELDS = ("name", "summary", "description", "tags", "pillars__name")
-
-
-def terms(query):
-    """The words of a query, without punctuation that only separates them."""
-    words = re.findall(r"\w[\w'-]*", query or "")
-    return words[:MAX_TERMS]
+BACKENDS = {"postgresql": postgres, "sqlite": sqlite}
 
 
-def search_organisations(queryset, query):
-    words = terms(query)
-    if not words:
-        return queryset.annotate(name_match=Value(0, output_field=IntegerField()))
-    model = queryset.model
-    matching = model.objects.all()
-    for word in words:
-        condition = Q()
-        for field in SEARCHED_FIELDS:
-            condition |= Q(**{f"{field}__icontains": word})
-        matching = matching.filter(condition)
-    phrase = " ".join(words)
-    return queryset.filter(pk__in=matching.values("pk")).annotate(
-        name_match=Case(
-            When(name__iexact=phrase, then=Value(2)),
-            When(name__icontains=phrase, then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
+def search_organisations(queryset, text):
+    query = parse(text)
+    backend = BACKENDS[connections[queryset.db].vendor]
+    if query.groups or query.excluded:
+        queryset = backend.search(queryset, query)
+    else:
+        queryset = queryset.annotate(search_rank=Value(0.0))
+    if query.countries:
+        queryset = queryset.located_in(query.countries)
+    # An exact or near-exact name match always comes first.
+    name_matches = [When(name__iexact=query.text, then=Value(2))]
+    if query.typed_words:
+        name_matches.append(When(name__icontains=" ".join(query.typed_words), then=Value(1)))
+    return queryset.annotate(
+        name_match=Case(*name_matches, default=Value(0), output_field=IntegerField())
     )

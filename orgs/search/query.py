@@ -1,0 +1,200 @@
+"""Reading what a person typed into a search box.
+
+Web-search syntax, the same on every database: words must all match (in any field);
+``"exact phrase"``; ``a or b``; ``-word`` or ``-"phrase"`` to exclude. Words and phrases are
+widened with the reviewed synonyms, and a country named in the query ("survivor support UK")
+becomes a condition on where the organisation works. Nothing a person types can make the
+query invalid: unknown punctuation is ignored and the number of terms is capped.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django_countries import countries
+
+from .synonyms import LONGEST_PHRASE, SYNONYMS
+
+MAX_GROUPS = 8
+TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+WORD = re.compile(r"\w+", re.UNICODE)
+STOPWORDS = {
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it",
+    "of", "on", "or", "that", "the", "to", "with", "who", "which", "near", "me", "my", "our",
+}  # fmt: skip
+
+# Names people use for countries beside the official ones; matched case-insensitively,
+# except two-letter codes, which must be typed in capitals ("US", not "us").
+COUNTRY_ALIASES = {
+    "uk": "GB",
+    "britain": "GB",
+    "great britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "usa": "US",
+    "united states": "US",
+    "america": "US",
+    "holland": "NL",
+}
+COUNTRY_CODES_IN_CAPITALS = {"US": "US", "UK": "GB"}
+
+
+def fold(text):
+    """Lower case without accents, so 'Émigré' and 'emigre' compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _country_names():
+    names = {fold(name): code for code, name in countries}
+    names.update(COUNTRY_ALIASES)
+    return names
+
+
+COUNTRY_NAMES = _country_names()
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Words that must all match: next to each other when ``exact``, anywhere otherwise."""
+
+    words: tuple[str, ...]
+    exact: bool = True
+
+    @property
+    def text(self):
+        return " ".join(self.words)
+
+
+@dataclass
+class Group:
+    """Any one of the alternatives must match."""
+
+    alternatives: list[Phrase]
+
+
+@dataclass
+class SearchQuery:
+    text: str
+    groups: list[Group] = field(default_factory=list)
+    excluded: list[Phrase] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    typed_words: list[str] = field(default_factory=list)
+
+    def __bool__(self):
+        return bool(self.groups or self.excluded or self.countries)
+
+    @property
+    def words(self):
+        """Every word that can make a document match, for highlighting."""
+        return sorted({w for g in self.groups for p in g.alternatives for w in p.words})
+
+
+def _variants(words, typed_as_words=False):
+    """The phrase and its synonyms, word by word and as a whole. A multi-word synonym typed
+    without quotes also matches its words anywhere in the text."""
+    phrase = " ".join(words)
+    found = {phrase, *SYNONYMS.get(phrase, [])}
+    for i, word in enumerate(words):
+        for alternative in SYNONYMS.get(word, []):
+            found.add(" ".join([*words[:i], alternative, *words[i + 1 :]]))
+    variants = [Phrase(tuple(p.split())) for p in sorted(found)]
+    if typed_as_words and len(words) > 1:
+        variants.append(Phrase(tuple(words), exact=False))
+    return variants
+
+
+def _tokens(text):
+    """(negated, raw words, quoted) per token; an ``or`` comes back as None."""
+    for negated, quoted, bare in TOKEN.findall(text):
+        if bare and bare.lower() == "or":
+            yield None
+        elif bare:
+            negated = bare.startswith("-") and len(bare) > 1
+            words = WORD.findall(bare)
+            if words:
+                yield negated, words, False
+        else:
+            words = WORD.findall(quoted)
+            if words:
+                yield bool(negated), words, True
+
+
+def _find_country(raw_words, start):
+    """The longest country name starting at ``start``: (code, length) or (None, 0)."""
+    for length in range(min(3, len(raw_words) - start), 0, -1):
+        chunk = raw_words[start : start + length]
+        if length == 1 and chunk[0] in COUNTRY_CODES_IN_CAPITALS:
+            return COUNTRY_CODES_IN_CAPITALS[chunk[0]], 1
+        name = fold(" ".join(chunk))
+        if name in COUNTRY_NAMES and len(name) > 2:
+            return COUNTRY_NAMES[name], length
+    return None, 0
+
+
+def _plain_groups(raw_words, query):
+    """Groups for a run of unquoted words: countries taken out, known multi-word synonyms
+    kept together, stop words dropped."""
+    words = [fold(w) for w in raw_words]
+    groups, i = [], 0
+    while i < len(words):
+        code, length = _find_country(raw_words, i)
+        if code:
+            if code not in query.countries:
+                query.countries.append(code)
+            i += length
+            continue
+        for length in range(min(LONGEST_PHRASE, len(words) - i), 1, -1):
+            chunk = tuple(words[i : i + length])
+            if " ".join(chunk) in SYNONYMS:
+                groups.append(Group(_variants(chunk, typed_as_words=True)))
+                i += length
+                break
+        else:
+            if words[i] not in STOPWORDS:
+                groups.append(Group(_variants((words[i],))))
+            i += 1
+    return groups
+
+
+def parse(text):
+    query = SearchQuery(text=(text or "").strip())
+    run = []  # consecutive plain words, read together for phrases and country names
+    or_pending = False
+
+    def add(groups):
+        nonlocal or_pending
+        if or_pending and query.groups and groups:
+            first, *groups = groups
+            last = query.groups[-1].alternatives
+            last.extend(a for a in first.alternatives if a not in last)
+        query.groups.extend(groups)
+        or_pending = False
+
+    def flush():
+        if run:
+            add(_plain_groups(run, query))
+            run.clear()
+
+    for token in _tokens(query.text):
+        if token is None:
+            flush()
+            or_pending = bool(query.groups)
+            continue
+        negated, raw_words, quoted = token
+        if not negated:
+            query.typed_words.extend(raw_words)
+        if negated:
+            flush()
+            query.excluded.extend(_variants(tuple(fold(w) for w in raw_words)))
+        elif quoted:
+            flush()
+            add([Group(_variants(tuple(fold(w) for w in raw_words)))])
+        elif or_pending:
+            add(_plain_groups(raw_words, query))
+        else:
+            run.extend(raw_words)
+    flush()
+    query.groups = query.groups[:MAX_GROUPS]
+    return query

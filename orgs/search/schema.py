@@ -1,0 +1,181 @@
+"""The database side of search: triggers that keep ``orgs_searchdocument`` in step with the
+listings, and each database's full-text index over it.
+
+``install(connection)`` is idempotent. It runs in a migration and again after every
+``migrate`` (post_migrate), because SQLite drops a table's triggers whenever Django rebuilds
+that table to alter it. When anything had to be (re)created, the documents and the index are
+rebuilt from the listings, so they can never drift apart.
+"""
+
+DOCUMENT = "orgs_searchdocument"
+FTS = "orgs_organisation_fts"
+FTS_COLUMNS = ["name", "summary", "tags", "terms", "description"]
+
+# The relations whose names are searchable: (through table, term table, through column).
+TERM_RELATIONS = [
+    ("orgs_organisation_pillars", "orgs_pillar", "pillar_id"),
+    ("orgs_organisation_exploitation_forms", "orgs_exploitationform", "exploitationform_id"),
+    ("orgs_organisation_populations", "orgs_population", "population_id"),
+]
+
+AGGREGATE = {"sqlite": "group_concat(t.name, ' ')", "postgresql": "string_agg(t.name, ' ')"}
+
+
+def refresh_sql(vendor, where):
+    """One statement that (re)writes the documents of the organisations matching ``where``
+    (a condition on ``o``, the organisation)."""
+    terms = " || ' ' || ".join(
+        f"coalesce((SELECT {AGGREGATE[vendor]} FROM {through} x JOIN {table} t "
+        f"ON t.id = x.{column} WHERE x.organisation_id = o.id), '')"
+        for through, table, column in TERM_RELATIONS
+    )
+    return (
+        f"INSERT INTO {DOCUMENT} (organisation_id, name, summary, tags, terms, description) "
+        f"SELECT o.id, o.name, o.summary, o.tags, {terms}, o.description "
+        f"FROM orgs_organisation o WHERE {where} "
+        "ON CONFLICT (organisation_id) DO UPDATE SET name = excluded.name, "
+        "summary = excluded.summary, tags = excluded.tags, terms = excluded.terms, "
+        "description = excluded.description"
+    )
+
+
+def linked_to_term(through, column, term_id):
+    return f"o.id IN (SELECT organisation_id FROM {through} WHERE {column} = {term_id})"
+
+
+# --- SQLite ----------------------------------------------------------------------------------
+
+
+def sqlite_statements():
+    columns = ", ".join(FTS_COLUMNS)
+    new = ", ".join(f"new.{c}" for c in FTS_COLUMNS)
+    old = ", ".join(f"old.{c}" for c in FTS_COLUMNS)
+    delete_old = (
+        f"INSERT INTO {FTS} ({FTS}, rowid, {columns}) "
+        f"VALUES ('delete', old.organisation_id, {old});"
+    )
+    insert_new = f"INSERT INTO {FTS} (rowid, {columns}) VALUES (new.organisation_id, {new});"
+    statements = [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5({columns}, content='{DOCUMENT}', "
+        "content_rowid='organisation_id', tokenize='porter unicode61 remove_diacritics 2')",
+        # The external-content index follows the documents; old values come from OLD.
+        f"CREATE TRIGGER IF NOT EXISTS {DOCUMENT}_ai AFTER INSERT ON {DOCUMENT} "
+        f"BEGIN {insert_new} END",
+        f"CREATE TRIGGER IF NOT EXISTS {DOCUMENT}_ad AFTER DELETE ON {DOCUMENT} "
+        f"BEGIN {delete_old} END",
+        f"CREATE TRIGGER IF NOT EXISTS {DOCUMENT}_au AFTER UPDATE ON {DOCUMENT} "
+        f"BEGIN {delete_old} {insert_new} END",
+        # The documents follow the listings and their terms.
+        "CREATE TRIGGER IF NOT EXISTS orgs_organisation_search_ai AFTER INSERT ON "
+        f"orgs_organisation BEGIN {refresh_sql('sqlite', 'o.id = new.id')}; END",
+        "CREATE TRIGGER IF NOT EXISTS orgs_organisation_search_au AFTER UPDATE OF name, summary, "
+        f"tags, description ON orgs_organisation BEGIN {refresh_sql('sqlite', 'o.id = new.id')}; "
+        "END",
+        "CREATE TRIGGER IF NOT EXISTS orgs_organisation_search_ad AFTER DELETE ON "
+        f"orgs_organisation BEGIN DELETE FROM {DOCUMENT} WHERE organisation_id = old.id; END",
+    ]
+    for through, table, column in TERM_RELATIONS:
+        statements += [
+            f"CREATE TRIGGER IF NOT EXISTS {through}_search_ai AFTER INSERT ON {through} BEGIN "
+            f"{refresh_sql('sqlite', 'o.id = new.organisation_id')}; END",
+            f"CREATE TRIGGER IF NOT EXISTS {through}_search_ad AFTER DELETE ON {through} BEGIN "
+            f"{refresh_sql('sqlite', 'o.id = old.organisation_id')}; END",
+            f"CREATE TRIGGER IF NOT EXISTS {table}_search_au AFTER UPDATE OF name ON {table} "
+            f"BEGIN {refresh_sql('sqlite', linked_to_term(through, column, 'new.id'))}; END",
+        ]
+    return statements
+
+
+def sqlite_install(cursor):
+    def objects():
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE type IN ('table', 'trigger')")
+        return cursor.fetchone()[0]
+
+    before = objects()
+    for statement in sqlite_statements():
+        cursor.execute(statement)
+    if objects() != before:
+        cursor.execute(f"DELETE FROM {DOCUMENT}")
+        cursor.execute(refresh_sql("sqlite", "1 = 1"))
+        cursor.execute(f"INSERT INTO {FTS} ({FTS}) VALUES ('rebuild')")
+
+
+# --- PostgreSQL ------------------------------------------------------------------------------
+
+
+def postgres_statements():
+    refresh_one = refresh_sql("postgresql", "o.id = target")
+    statements = [
+        "CREATE EXTENSION IF NOT EXISTS unaccent",
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+        # English stemming that ignores accents: "emigre" finds "émigré".
+        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'pillars') THEN "
+        "CREATE TEXT SEARCH CONFIGURATION pillars (COPY = english); "
+        "ALTER TEXT SEARCH CONFIGURATION pillars ALTER MAPPING FOR hword, hword_part, word "
+        "WITH unaccent, english_stem; END IF; END $$",
+        # Name first; summary, tags and terms next; description last.
+        f"ALTER TABLE {DOCUMENT} ADD COLUMN IF NOT EXISTS search_vector tsvector "
+        "GENERATED ALWAYS AS ("
+        "setweight(to_tsvector('pillars', coalesce(name, '')), 'A') || "
+        "setweight(to_tsvector('pillars', coalesce(summary, '') || ' ' || coalesce(tags, '') "
+        "|| ' ' || coalesce(terms, '')), 'B') || "
+        "setweight(to_tsvector('pillars', coalesce(description, '')), 'D')) STORED",
+        f"CREATE INDEX IF NOT EXISTS {DOCUMENT}_vector ON {DOCUMENT} USING gin (search_vector)",
+        f"CREATE INDEX IF NOT EXISTS {DOCUMENT}_name_trgm ON {DOCUMENT} "
+        "USING gin (lower(name) gin_trgm_ops)",
+        "CREATE OR REPLACE FUNCTION orgs_refresh_search_document(target bigint) RETURNS void "
+        f"LANGUAGE sql AS $$ {refresh_one} $$",
+        "CREATE OR REPLACE FUNCTION orgs_organisation_search_trigger() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN "
+        f"IF TG_OP = 'DELETE' THEN DELETE FROM {DOCUMENT} WHERE organisation_id = OLD.id; "
+        "ELSE PERFORM orgs_refresh_search_document(NEW.id); END IF; RETURN NULL; END $$",
+        "CREATE OR REPLACE FUNCTION orgs_term_link_search_trigger() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN "
+        "IF TG_OP = 'DELETE' THEN PERFORM orgs_refresh_search_document(OLD.organisation_id); "
+        "ELSE PERFORM orgs_refresh_search_document(NEW.organisation_id); END IF; "
+        "RETURN NULL; END $$",
+        "DROP TRIGGER IF EXISTS orgs_organisation_search ON orgs_organisation",
+        "CREATE TRIGGER orgs_organisation_search AFTER INSERT OR DELETE OR UPDATE OF name, "
+        "summary, tags, description ON orgs_organisation "
+        "FOR EACH ROW EXECUTE FUNCTION orgs_organisation_search_trigger()",
+    ]
+    for through, table, column in TERM_RELATIONS:
+        renamed = refresh_sql("postgresql", linked_to_term(through, column, "NEW.id"))
+        statements += [
+            f"DROP TRIGGER IF EXISTS {through}_search ON {through}",
+            f"CREATE TRIGGER {through}_search AFTER INSERT OR DELETE ON {through} "
+            "FOR EACH ROW EXECUTE FUNCTION orgs_term_link_search_trigger()",
+            f"CREATE OR REPLACE FUNCTION {table}_search_trigger() RETURNS trigger "
+            f"LANGUAGE plpgsql AS $$ BEGIN {renamed}; RETURN NULL; END $$",
+            f"DROP TRIGGER IF EXISTS {table}_search ON {table}",
+            f"CREATE TRIGGER {table}_search AFTER UPDATE OF name ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {table}_search_trigger()",
+        ]
+    return statements
+
+
+def postgres_install(cursor):
+    for statement in postgres_statements():
+        cursor.execute(statement)
+    cursor.execute(
+        f"SELECT (SELECT count(*) FROM orgs_organisation) <> (SELECT count(*) FROM {DOCUMENT})"
+    )
+    if cursor.fetchone()[0]:
+        cursor.execute(f"DELETE FROM {DOCUMENT}")
+        cursor.execute(refresh_sql("postgresql", "true"))
+
+
+def install(connection):
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            sqlite_install(cursor)
+        elif connection.vendor == "postgresql":
+            postgres_install(cursor)
+
+
+def uninstall(connection):
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"DROP TABLE IF EXISTS {FTS}")
+        elif connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE {DOCUMENT} DROP COLUMN IF EXISTS search_vector")
