@@ -1,12 +1,24 @@
 """The directory's search form: what each query-string parameter means and how it narrows
 the published organisations. Invalid values are reported to the person and ignored."""
 
+from dataclasses import dataclass, field
+
 import django_filters
 from django import forms
+from django.db.models import Count
 from django_countries import countries
 from django_filters import fields as filter_fields
 
-from .models import ExploitationForm, Organisation, OrganisationType, Pillar, Population
+from .models import (
+    ExploitationForm,
+    OperatingCountry,
+    Organisation,
+    OrganisationType,
+    Pillar,
+    Population,
+)
+from .search.query import parse
+from .search.spelling import suggest
 
 MAX_QUERY_LENGTH = 200
 
@@ -16,6 +28,26 @@ SORT_CHOICES = [
     ("founded", "Longest-standing first"),
     ("reviewed", "Most recently reviewed"),
 ]
+
+
+@dataclass
+class Choice:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+    @property
+    def disabled(self):
+        """A choice that would add nothing: offered, but not as a way to an empty page."""
+        return self.count == 0 and not self.selected
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    choices: list[Choice] = field(default_factory=list)
 
 
 class WholeNumberFilter(django_filters.NumberFilter):
@@ -111,7 +143,8 @@ class OrganisationFilter(django_filters.FilterSet):
             self.filters[name].extra["choices"] = [(t.slug, t.name) for t in model.objects.all()]
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        # Membership only; filter_queryset() ranks the listing itself.
+        return queryset.matching(value)
 
     def filter_pillar(self, queryset, name, value):
         return queryset.in_pillars(value) if value else queryset
@@ -151,22 +184,31 @@ class OrganisationFilter(django_filters.FilterSet):
         return (self.cleaned_data.get("q") or "").strip()
 
     @property
+    def search_words(self):
+        """The words that make a listing match, to mark them in results."""
+        return parse(self.search_text).words if self.search_text else []
+
+    @property
     def chosen_sort(self):
         return self.cleaned_data.get("sort") or ("relevance" if self.search_text else "name")
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        sort = self.chosen_sort
-        if sort == "relevance" and self.search_text:
-            return queryset.order_by("-name_match", "-search_rank", "name")
-        return queryset.ordered_by(sort)
+        for name, value in self.cleaned_data.items():
+            if name != "q":
+                queryset = self.filters[name].filter(queryset, value)
+        if self.search_text:
+            # The listing joins the index once, to match and rank in the same query.
+            queryset = queryset.search(self.search_text)
+            if self.chosen_sort == "relevance":
+                return queryset.by_relevance()
+        return queryset.ordered_by(self.chosen_sort)
 
     @property
     def problems(self):
         """Human-readable reasons why parts of the query were ignored."""
         messages = []
-        for field, errors in self.form.errors.items():
-            label = self.form.fields[field].label if field in self.form.fields else field
+        for name, errors in self.form.errors.items():
+            label = self.form.fields[name].label if name in self.form.fields else name
             for error in errors:
                 messages.append(f"{label}: {error} This part of your search was ignored.")
         return messages
@@ -194,3 +236,77 @@ class OrganisationFilter(django_filters.FilterSet):
                     shown = labels.get(item, item)
                 active.append({"label": field.label, "value": shown, "query": params.urlencode()})
         return active
+
+    def _filtered(self, skip):
+        """The published organisations under every valid filter except ``skip``."""
+        queryset = self.queryset
+        for name, value in self.cleaned_data.items():
+            if name not in (skip, "sort"):
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset.order_by().values("pk")
+
+    def _counts(self, facet, rows, key, owner="organisation_id"):
+        """One grouped query: how many organisations each value of ``facet`` would show,
+        given everything else the person chose (OR within a facet, AND across facets)."""
+        ids = self._filtered(skip=facet)
+        return dict(
+            rows.filter(**{f"{owner}__in": ids})
+            .values_list(key)
+            .annotate(count=Count(owner))
+            .order_by()
+        )
+
+    def facets(self):
+        """Every filter's choices with the number of results each would give."""
+        specs = [
+            ("pillar", Organisation.pillars.through.objects, "pillar__slug", "organisation_id"),
+            (
+                "exploitation",
+                Organisation.exploitation_forms.through.objects,
+                "exploitationform__slug",
+                "organisation_id",
+            ),
+            (
+                "population",
+                Organisation.populations.through.objects,
+                "population__slug",
+                "organisation_id",
+            ),
+            ("country", OperatingCountry.objects, "country", "organisation_id"),
+            ("type", Organisation.objects, "organisation_type", "pk"),
+            ("hq", Organisation.objects, "hq_country", "pk"),
+        ]
+        return {
+            name: self._facet(name, self._counts(name, rows, key, owner))
+            for name, rows, key, owner in specs
+        }
+
+    def _facet(self, name, counts):
+        field = self.form.fields[name]
+        selected = self.cleaned_data.get(name) or []
+        selected = selected if isinstance(selected, list) else [selected]
+        labels = dict(field.choices)
+        if name in ("country", "hq"):
+            # Of some 250 countries, offer those with results (and any already chosen).
+            values = sorted(
+                {v for v, n in counts.items() if n and v} | set(selected),
+                key=lambda v: str(labels.get(v, v)),
+            )
+        else:
+            values = [v for v, _ in field.choices if v != ""]
+        choices = [
+            Choice(v, str(labels.get(v, v)), counts.get(v, 0), v in selected) for v in values
+        ]
+        return Facet(name, field.label, choices)
+
+    def did_you_mean(self):
+        """A corrected search that finds something, when this one found nothing."""
+        suggestion = suggest(self.search_text)
+        if not suggestion:
+            return None
+        data = self.data.copy()
+        data["q"] = suggestion
+        data.pop("page", None)
+        if not type(self)(data, queryset=self.queryset).qs.exists():
+            return None
+        return {"text": suggestion, "query": data.urlencode()}

@@ -4,7 +4,7 @@ e.g. ``Organisation.objects.published().in_pillars(["recovery"]).search(q)``."""
 from django.db import models
 from django.utils import timezone
 
-from .search import search_organisations
+from . import search
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -41,8 +41,17 @@ class OrganisationQuerySet(models.QuerySet):
     def active_for_at_least(self, years):
         return self.filter(founded__lte=timezone.now().year - years)
 
-    def search(self, query):
-        return search_organisations(self, query)
+    def search(self, text):
+        """Matching organisations, annotated for ordering by relevance."""
+        return search.search(self, text)
+
+    def matching(self, text):
+        """Matching organisations, without ranking: safe to use inside a subquery."""
+        return search.matching(self, text)
+
+    def by_relevance(self):
+        """Exact and near-exact name matches first, then the best-ranked (after search())."""
+        return self.order_by("-name_match", "-search_rank", "name")
 
     def sharing_pillars_with(self, organisation):
         """Organisations ordered by how many pillars they share with ``organisation``."""

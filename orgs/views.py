@@ -44,6 +44,14 @@ class OrganisationListView(FilterView):
         # Invalid parameters are reported and ignored, never turned into an empty page.
         return False
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = context["filter"]
+        context["facets"] = filterset.facets()
+        if not context["paginator"].count and filterset.search_text:
+            context["did_you_mean"] = filterset.did_you_mean()
+        return context
+
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)
         # get_page() turns a missing, malformed or out-of-range page into the nearest real one.

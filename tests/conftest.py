@@ -3,11 +3,20 @@
 import json
 
 import pytest
+from django.core.cache import cache
 
 from orgs.management.commands.load_directory import DEFAULT_FILE, Command
 from orgs.models import Organisation
 
 from .factories import OrganisationFactory
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache (the spelling vocabulary lives there)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from .factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
-# count, page, pillars prefetch, and the three filter vocabularies.
-LISTING_QUERIES = 6
+# three filter vocabularies, count, page, pillars prefetch, six facet counts.
+LISTING_QUERIES = 12
 # the organisation, six prefetched relations, related organisations and their pillars.
 PROFILE_QUERIES = 9
 # pillars with counts, total count.
@@ -46,9 +46,22 @@ def test_listing_with_no_results_uses_the_same_budget(
     client, vocabulary, django_assert_num_queries
 ):
     rich_organisations(3)
+    client.get("/organisations/?q=zzzzqqqq")  # the spelling vocabulary is cached from here on
     # A count of zero needs no page query and no pillars: two queries fewer, never more.
     with django_assert_num_queries(LISTING_QUERIES - 2):
-        client.get("/organisations/?q=nothing-matches-this")
+        response = client.get("/organisations/?q=zzzzqqqq")
+    assert response.context["did_you_mean"] is None
+
+
+def test_a_spelling_suggestion_costs_a_fixed_number_of_queries(
+    client, vocabulary, django_assert_num_queries
+):
+    rich_organisations(3)
+    client.get("/organisations/?q=comunities")
+    # As an empty page, plus the suggested search's vocabularies and one exists() check.
+    with django_assert_num_queries(LISTING_QUERIES - 2 + 4):
+        response = client.get("/organisations/?q=comunities")
+    assert response.context["did_you_mean"]["text"] == "communities"
 
 
 @pytest.mark.parametrize("related", [0, 1, 10])

@@ -1,14 +1,19 @@
-"""The one search API of the directory: ``search_organisations(queryset, text)``, used as
-``Organisation.objects.published().search(q)``.
+"""The one search API of the directory, used through the organisation QuerySet:
 
-It reads the query once (orgs/search/query.py), then hands it to the backend of the database
-the queryset runs on: PostgreSQL (postgres.py) or SQLite (sqlite.py). Either way the result is
-an ordinary queryset, filtered and annotated with ``search_rank`` and ``name_match``, so
-filters, facets, sorting and pagination compose with it as one query.
+- ``Organisation.objects.published().search(q)``: the organisations matching ``q``, annotated
+  with ``search_rank`` and ``name_match`` for ordering by relevance. One query with the index
+  joined in; filters, sorting and pagination compose with it.
+- ``….matching(q)``: the same organisations without ranking, as a self-contained subquery, for
+  places that only need membership (facet counts).
+
+The query is read once (orgs/search/query.py), then handed to the backend of the database the
+queryset runs on: PostgreSQL (postgres.py) or SQLite (sqlite.py). Nothing else in the code asks
+which database it is on.
 """
 
 from django.db import connections
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, FloatField, IntegerField, Value, When
+from django.db.models.expressions import RawSQL
 
 from . import postgres, sqlite
 from .query import parse
@@ -16,13 +21,31 @@ from .query import parse
 BACKENDS = {"postgresql": postgres, "sqlite": sqlite}
 
 
-def search_organisations(queryset, text):
+def _backend(queryset):
+    return BACKENDS[connections[queryset.db].vendor]
+
+
+def _has_text(query):
+    return bool(query.groups or query.excluded)
+
+
+def matching(queryset, text):
     query = parse(text)
-    backend = BACKENDS[connections[queryset.db].vendor]
-    if query.groups or query.excluded:
-        queryset = backend.search(queryset, query)
+    if _has_text(query):
+        queryset = queryset.filter(pk__in=RawSQL(*_backend(queryset).match_sql(query)))
+    if query.countries:
+        queryset = queryset.located_in(query.countries)
+    return queryset
+
+
+def search(queryset, text):
+    query = parse(text)
+    if query.groups:
+        queryset = _backend(queryset).ranked(queryset, query)
     else:
-        queryset = queryset.annotate(search_rank=Value(0.0))
+        if query.excluded:
+            queryset = queryset.filter(pk__in=RawSQL(*_backend(queryset).match_sql(query)))
+        queryset = queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
     if query.countries:
         queryset = queryset.located_in(query.countries)
     # An exact or near-exact name match always comes first.

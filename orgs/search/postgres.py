@@ -2,14 +2,12 @@
 GIN-indexed) with an accent-insensitive English configuration, ranked by ts_rank_cd; names
 are also matched by trigram similarity, so a misspelt name still finds its organisation."""
 
-from django.db.models import FloatField, Value
-
 from .schema import DOCUMENT
 
 CONFIG = "pillars"
 
 
-def tsquery(query):
+def _tsquery(query):
     """The tsquery SQL for ``query`` and its parameters; every term is a bound parameter."""
     params = []
 
@@ -24,29 +22,42 @@ def tsquery(query):
     return " && ".join(parts), params
 
 
-def search(queryset, query):
-    sql, params = tsquery(query)
-    if not sql:
-        return queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
-    joined = f"{DOCUMENT}.organisation_id = orgs_organisation.id"
-    matches = f"{DOCUMENT}.search_vector @@ ({sql})"
-    rank = f"ts_rank_cd({DOCUMENT}.search_vector, ({sql}))"
-    name = " ".join(w for g in query.groups for w in g.alternatives[0].words)
-    if name and not query.excluded:
-        # Typo tolerance on names: a close trigram match counts as a match and adds to rank.
-        matches = f"({matches} OR lower(%s) <%% lower({DOCUMENT}.name))"
+def _typed_name(query):
+    """The words to compare with names by similarity, for plain queries only."""
+    if query.excluded:
+        return None
+    return " ".join(w for g in query.groups for w in g.alternatives[0].words) or None
+
+
+def _condition(query, table):
+    tsquery, params = _tsquery(query)
+    condition = f"{table}.search_vector @@ ({tsquery})"
+    name = _typed_name(query)
+    if name:
+        condition = f"({condition} OR lower(%s) <%% lower({table}.name))"
+        params = [*params, name]
+    return condition, params
+
+
+def match_sql(query):
+    """A self-contained SELECT of the matching organisation ids (safe inside any subquery)."""
+    condition, params = _condition(query, DOCUMENT)
+    return f"SELECT organisation_id FROM {DOCUMENT} WHERE {condition}", params
+
+
+def ranked(queryset, query):
+    """Join the documents once: filter and rank in the same query."""
+    condition, params = _condition(query, DOCUMENT)
+    tsquery, rank_params = _tsquery(query)
+    rank = f"ts_rank_cd({DOCUMENT}.search_vector, ({tsquery}))"
+    name = _typed_name(query)
+    if name:
         rank = f"{rank} + word_similarity(lower(%s), lower({DOCUMENT}.name))"
-        return queryset.extra(
-            tables=[DOCUMENT],
-            where=[joined, matches],
-            params=[*params, name],
-            select={"search_rank": rank},
-            select_params=[*params, name],
-        )
+        rank_params = [*rank_params, name]
     return queryset.extra(
         tables=[DOCUMENT],
-        where=[joined, matches],
+        where=[f"{DOCUMENT}.organisation_id = orgs_organisation.id", condition],
         params=params,
         select={"search_rank": rank},
-        select_params=params,
+        select_params=rank_params,
     )

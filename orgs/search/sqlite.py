@@ -1,9 +1,6 @@
 """Search on SQLite: an FTS5 table over the search documents, ranked by bm25() with column
 weights. Every term is quoted, so nothing a person types can be read as FTS5 syntax."""
 
-from django.db.models import FloatField, Value
-from django.db.models.expressions import RawSQL
-
 from .schema import FTS
 
 # bm25() weights, in the order of schema.FTS_COLUMNS: name, summary, tags, terms, description.
@@ -20,27 +17,35 @@ def _phrase(phrase):
     return "(" + " AND ".join(_quote(word) for word in phrase.words) + ")"
 
 
-def match_expressions(query):
-    """The FTS5 expressions for what must match and for what must not."""
+def match_expression(query):
+    """The FTS5 query for what must match and must not; None when nothing must match."""
     positive = " AND ".join(
         "(" + " OR ".join(_phrase(a) for a in group.alternatives) + ")" for group in query.groups
     )
     negative = " OR ".join(_phrase(p) for p in query.excluded)
-    return positive, negative
+    if positive and negative:
+        return f"{positive} NOT ({negative})"
+    return positive or None
 
 
-def search(queryset, query):
-    positive, negative = match_expressions(query)
-    if not positive:
-        queryset = queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
-        if negative:
-            matching = RawSQL(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s", [negative])
-            queryset = queryset.exclude(pk__in=matching)
-        return queryset
-    expression = f"{positive} NOT ({negative})" if negative else positive
+def match_sql(query):
+    """A self-contained SELECT of the matching organisation ids (safe inside any subquery)."""
+    expression = match_expression(query)
+    if expression:
+        return f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s", [expression]
+    negative = " OR ".join(_phrase(p) for p in query.excluded)
+    return (
+        f"SELECT id FROM orgs_organisation WHERE id NOT IN "
+        f"(SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)",
+        [negative],
+    )
+
+
+def ranked(queryset, query):
+    """Join the index once: filter and rank in the same query."""
     return queryset.extra(
         tables=[FTS],
         where=[f"{FTS}.rowid = orgs_organisation.id", f"{FTS} MATCH %s"],
-        params=[expression],
+        params=[match_expression(query)],
         select={"search_rank": f"-bm25({FTS}, {WEIGHTS})"},
     )
