@@ -1,0 +1,253 @@
+"""Search, the same on SQLite and PostgreSQL: syntax, synonyms, accents, ranking, the index
+kept up to date by the database, countries in queries, snippets, spelling suggestions and
+facet counts. Hostile input never raises."""
+
+import pytest
+from django.db import connection
+
+from orgs.models import Organisation, Pillar
+
+from .factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def found(text):
+    return [o.name for o in Organisation.objects.published().search(text).by_relevance()]
+
+
+def matched(text):
+    return sorted(Organisation.objects.published().matching(text).values_list("name", flat=True))
+
+
+@pytest.fixture
+def library(vocabulary):
+    OrganisationFactory(
+        name="Field Watch",
+        summary="Audits farms for forced labour in cocoa supply chains.",
+        hq_country="GH",
+        countries=["GH"],
+    )
+    OrganisationFactory(
+        name="Harbour House",
+        summary="Safe houses and counselling for survivors of trafficking.",
+        hq_country="GB",
+        pillars=["recovery"],
+    )
+    OrganisationFactory(
+        name="Open Door",
+        summary="Legal advice for migrant domestic workers.",
+        description="Founded by an émigré lawyer; campaigns against modern slavery.",
+        hq_country="GB",
+        countries=["GB", "PH"],
+    )
+    OrganisationFactory(
+        name="Raid Free",
+        summary="Works with police on rescues and long-term aftercare.",
+        hq_country="US",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("cocoa", ["Field Watch"]),
+        ("COCOA farms", ["Field Watch"]),
+        ('"domestic workers"', ["Open Door"]),
+        ('"workers domestic"', []),
+        ("cocoa or counselling", ["Field Watch", "Harbour House"]),
+        ("survivors -counselling", []),
+        ('aftercare -"safe houses"', ["Raid Free"]),
+        ("-cocoa", ["Harbour House", "Open Door", "Raid Free"]),
+    ],
+)
+def test_web_search_syntax(library, text, expected):
+    assert matched(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("labor", ["Field Watch"]),  # American spelling finds British
+        ("labour exploitation", ["Field Watch"]),  # ≈ forced labour
+        ("human trafficking", ["Open Door"]),  # ≈ modern slavery
+        ("victims", ["Harbour House"]),  # ≈ survivors
+        ("hotline", []),
+    ],
+)
+def test_synonyms_widen_a_search(library, text, expected):
+    assert matched(text) == expected
+
+
+@pytest.mark.parametrize("text", ["emigre", "ÉMIGRÉ", "émigré"])
+def test_accents_do_not_matter(library, text):
+    assert matched(text) == ["Open Door"]
+
+
+def test_stemming_matches_other_forms_of_a_word(library):
+    assert matched("audit") == ["Field Watch"]
+    assert matched("campaigning") == ["Open Door"]
+
+
+def test_pillar_names_are_searchable(library):
+    assert matched("recovery") == ["Harbour House"]
+
+
+def test_an_exact_name_match_comes_first(library):
+    OrganisationFactory(
+        name="Survivor Voices",
+        summary="Survivors of trafficking lead this group; survivors speak for survivors.",
+    )
+    OrganisationFactory(name="Survivors", summary="A small group.")
+    assert found("survivors")[0] == "Survivors"
+
+
+def test_a_name_match_outranks_a_description_match(library):
+    OrganisationFactory(name="Cocoa Watch", summary="Monitors farms.")
+    OrganisationFactory(name="Other", summary="Advice.", description="Once studied cocoa.")
+    results = found("cocoa")
+    assert results.index("Cocoa Watch") < results.index("Other")
+
+
+def test_a_country_in_the_query_limits_results_to_where_organisations_work(library):
+    assert matched("survivors UK") == ["Harbour House"]
+    assert matched("domestic workers Philippines") == ["Open Door"]
+    assert matched("Ghana") == ["Field Watch"]
+
+
+def test_index_follows_edits_made_anywhere(library):
+    house = Organisation.objects.get(name="Harbour House")
+    house.summary = "Shelter and psychotherapy."
+    house.save()
+    assert matched("psychotherapy") == ["Harbour House"]
+    assert matched("counselling") == []
+    house.pillars.add(Pillar.objects.get(slug="policy"))
+    assert matched("policy") == ["Harbour House"]
+    Pillar.objects.filter(slug="policy").update(name="Lawmaking")
+    Pillar.objects.get(slug="policy").save()  # a rename through the ORM, as the admin does
+    assert matched("lawmaking") == ["Harbour House"]
+    house.delete()
+    assert matched("psychotherapy") == []
+
+
+def test_unpublished_listings_are_never_found(library):
+    Organisation.objects.filter(name="Field Watch").update(status="draft")
+    assert matched("cocoa") == []
+    assert found("cocoa") == []
+
+
+HOSTILE = [
+    '"',
+    '""',
+    '"unclosed phrase',
+    "NEAR(a b)",
+    "a AND OR NOT b",
+    "*",
+    "^name",
+    "name:cocoa",
+    "{name summary}: cocoa",
+    "cocoa*",
+    "&|!:*()<->",
+    "' OR 1=1 --",
+    "\\",
+    "%_%",
+    "🙂 🦺",
+    "名前",
+    "-",
+    "- - -",
+    "or",
+    "or or or",
+    "-or",
+    "a",
+    "the of and",
+    "\t\n\r",
+    "x" * 5000,
+    " ".join(["cocoa"] * 500),
+    "_",
+    "__init__",
+    "\u200b\u00a0\u2028",
+    "ｃｏｃｏａ",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_input_never_raises(library, text):
+    list(Organisation.objects.published().search(text).by_relevance())
+    Organisation.objects.published().matching(text).count()
+
+
+def test_fullwidth_letters_are_read_as_plain_ones(library):
+    assert matched("ｃｏｃｏａ") == ["Field Watch"]
+
+
+def test_snippet_marks_matches_and_escapes_the_record(client, library):
+    OrganisationFactory(name="Unsafe", summary='<img src=x onerror="alert(1)"> cocoa buyers.')
+    html = client.get("/organisations/?q=cocoa").content.decode()
+    assert "<mark>cocoa</mark>" in html
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; <mark>cocoa</mark> buyers." in html
+
+
+def test_snippet_shows_the_description_when_only_it_matched(client, library):
+    html = client.get("/organisations/?q=lawyer").content.decode()
+    assert "<mark>lawyer</mark>" in html
+    assert "émigré" in html
+
+
+def test_misspelt_search_offers_a_correction_that_finds_something(client, library):
+    response = client.get("/organisations/?q=counseling+survivers&sort=name")
+    suggestion = response.context["did_you_mean"]
+    assert suggestion["text"] == "counseling survivors"
+    assert "sort=name" in suggestion["query"]
+    html = response.content.decode()
+    assert 'Did you mean <a href="?q=counseling+survivors&amp;sort=name">' in html
+    followed = client.get(f"/organisations/?{suggestion['query']}")
+    assert [o.name for o in followed.context["object_list"]] == ["Harbour House"]
+
+
+def test_no_suggestion_when_nothing_close_exists(client, library):
+    response = client.get("/organisations/?q=zzzzqqqq")
+    assert response.context["did_you_mean"] is None
+    assert "Did you mean" not in response.content.decode()
+
+
+def test_typos_in_a_name_still_find_the_organisation(client, library):
+    if connection.vendor == "postgresql":
+        # Trigram similarity on names: the misspelt name is found directly.
+        assert found("habour house") == ["Harbour House"]
+    else:
+        # SQLite has no trigram index: the correction is offered instead, one click away.
+        response = client.get("/organisations/?q=habour+house")
+        assert response.context["did_you_mean"]["text"] == "harbour house"
+
+
+def facet(response, name):
+    return {
+        c.value: (c.count, c.selected, c.disabled) for c in response.context["facets"][name].choices
+    }
+
+
+def test_facet_counts_ignore_their_own_selection_and_apply_the_others(client, library):
+    response = client.get("/organisations/?pillar=recovery")
+    pillars = facet(response, "pillar")
+    # Every pillar keeps the count it would add: OR within the facet.
+    assert pillars["recovery"] == (1, True, False)
+    assert pillars["policy"] == (0, False, True)
+    # Other facets count within the selection: AND across facets.
+    assert facet(response, "hq") == {"GB": (1, False, False)}
+    response = client.get("/organisations/?hq=GB")
+    assert facet(response, "hq")["US"] == (1, False, False)
+    assert facet(response, "hq")["GB"] == (2, True, False)
+    assert facet(response, "country") == {"GB": (1, False, False), "PH": (1, False, False)}
+
+
+def test_facet_counts_follow_the_search(client, library):
+    response = client.get("/organisations/?q=survivors")
+    assert facet(response, "pillar")["recovery"] == (1, False, False)
+    assert facet(response, "type")["charity-ngo"] == (1, False, False)
+    assert facet(response, "type")["funder"] == (0, False, True)
+
+
+def test_a_choice_with_no_results_is_shown_but_cannot_be_chosen(client, library):
+    html = client.get("/organisations/?q=cocoa").content.decode()
+    assert 'value="recovery" disabled> Recovery <span class="count">(0)</span>' in html
