@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEV := DEBUG=1
 
-.PHONY: install run test test-sqlite test-postgres lint format lock superuser clean
+.PHONY: install run test test-sqlite test-postgres lint format lock superuser clean bench
 
 $(INSTALLED): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ test-postgres: install
 	if [ $$status -eq 3 ] && [ "$${CI:-}" != "true" ]; then \
 		echo "WARNING: PostgreSQL is not installed; the PostgreSQL run was SKIPPED."; \
 	elif [ $$status -ne 0 ]; then exit $$status; fi
+
+# Search benchmark at 100,000 synthetic organisations on both databases (docs/benchmarks.md).
+bench: install
+	bin/bench
 
 # Re-pin dependencies after changing pyproject.toml.
 lock:

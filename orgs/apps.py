@@ -1,11 +1,21 @@
 """The directory of organisations: the domain, curation and public pages."""
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 
 
-def ensure_search_schema(using, **kwargs):
-    # SQLite drops a table's triggers when a migration rebuilds the table; put them back.
+def before_migrations(using, plan=None, **kwargs):
+    # SQLite cannot rebuild a table (as Django does to alter one) while our triggers on other
+    # tables refer to it; they come back, with a rebuilt index, in after_migrations().
+    from django.db import connections
+
+    from .search import schema
+
+    if plan and connections[using].vendor == "sqlite":
+        schema.drop_sqlite_triggers(connections[using])
+
+
+def after_migrations(using, **kwargs):
     from django.db import connections
 
     from .search import schema
@@ -18,4 +28,5 @@ class OrgsConfig(AppConfig):
     verbose_name = "Directory"
 
     def ready(self):
-        post_migrate.connect(ensure_search_schema, sender=self)
+        pre_migrate.connect(before_migrations, sender=self)
+        post_migrate.connect(after_migrations, sender=self)

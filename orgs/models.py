@@ -133,9 +133,13 @@ class Organisation(models.Model):
         blank=True,
         validators=[MinValueValidator(EARLIEST_FOUNDING_YEAR)],
     )
-    hq_country = CountryField("headquarters country", blank=True)
+    hq_country = CountryField("headquarters country", blank=True, db_index=True)
     organisation_type = models.CharField(
-        "type", max_length=30, choices=OrganisationType.choices, default=OrganisationType.CHARITY
+        "type",
+        max_length=30,
+        choices=OrganisationType.choices,
+        default=OrganisationType.CHARITY,
+        db_index=True,
     )
     pillars = models.ManyToManyField(Pillar, related_name="organisations", blank=True)
     exploitation_forms = models.ManyToManyField(

@@ -2,6 +2,7 @@
 e.g. ``Organisation.objects.published().in_pillars(["recovery"]).search(q)``."""
 
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from . import search
@@ -13,27 +14,31 @@ class OrganisationQuerySet(models.QuerySet):
 
     def in_pillars(self, slugs):
         """Organisations working on any of the given pillars."""
-        return self._having_any("pillars__slug", slugs)
+        return self._having_any(self.model.pillars.through, "pillar__slug", slugs)
 
     def operating_in(self, codes):
         """Organisations working in any of the given countries (ISO alpha-2)."""
-        return self._having_any("operating_countries__country", codes)
+        return self._having_any(self.model.operating_countries.rel.related_model, "country", codes)
 
     def located_in(self, codes):
         """Organisations headquartered or working in any of the given countries."""
-        working = self.model.objects.filter(operating_countries__country__in=codes).values("pk")
-        return self.filter(models.Q(hq_country__in=codes) | models.Q(pk__in=working))
+        working = self.model.operating_countries.rel.related_model.objects.filter(
+            organisation=OuterRef("pk"), country__in=codes
+        )
+        return self.filter(models.Q(hq_country__in=codes) | Exists(working))
 
     def headquartered_in(self, code):
         return self.filter(hq_country=code)
 
     def addressing(self, slugs):
         """Organisations addressing any of the given forms of exploitation."""
-        return self._having_any("exploitation_forms__slug", slugs)
+        return self._having_any(
+            self.model.exploitation_forms.through, "exploitationform__slug", slugs
+        )
 
     def serving(self, slugs):
         """Organisations serving any of the given populations."""
-        return self._having_any("populations__slug", slugs)
+        return self._having_any(self.model.populations.through, "population__slug", slugs)
 
     def of_type(self, types):
         return self.filter(organisation_type__in=types)
@@ -85,8 +90,9 @@ class OrganisationQuerySet(models.QuerySet):
         }
         return self.order_by(*orderings.get(sort, ["name"]))
 
-    def _having_any(self, lookup, values):
-        # A subquery keeps one row per organisation, so counts and pagination stay right
-        # however many of the values an organisation matches.
-        matching = self.model.objects.filter(**{f"{lookup}__in": values}).values("pk")
-        return self.filter(pk__in=matching)
+    def _having_any(self, rows, field, values):
+        # EXISTS keeps one row per organisation however many values it matches, and lets the
+        # database check each candidate through the relation's index.
+        return self.filter(
+            Exists(rows.objects.filter(organisation=OuterRef("pk"), **{f"{field}__in": values}))
+        )

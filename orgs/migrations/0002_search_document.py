@@ -7,7 +7,9 @@ from orgs.search import schema
 
 
 def install_search(apps, schema_editor):
-    schema.install(schema_editor.connection)
+    # SQLite's search objects are made after all migrations (orgs.apps.after_migrations).
+    if schema_editor.connection.vendor == "postgresql":
+        schema.install(schema_editor.connection)
 
 
 def uninstall_search(apps, schema_editor):

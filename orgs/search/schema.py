@@ -1,11 +1,14 @@
 """The database side of search: triggers that keep ``orgs_searchdocument`` in step with the
 listings, and each database's full-text index over it.
 
-``install(connection)`` is idempotent. It runs in a migration and again after every
-``migrate`` (post_migrate), because SQLite drops a table's triggers whenever Django rebuilds
-that table to alter it. When anything had to be (re)created, the documents and the index are
-rebuilt from the listings, so they can never drift apart.
+``install(connection)`` is idempotent and runs after every ``migrate`` (post_migrate); on
+PostgreSQL the search migration runs it too. On SQLite the triggers are removed before pending
+migrations run (pre_migrate) and put back afterwards: SQLite cannot rebuild a table, as Django
+does to alter one, while triggers elsewhere refer to it. Whenever anything had to be
+(re)created, the documents and the index are rebuilt from the listings, so they never drift.
 """
+
+from contextlib import contextmanager
 
 DOCUMENT = "orgs_searchdocument"
 FTS = "orgs_organisation_fts"
@@ -163,6 +166,42 @@ def postgres_install(cursor):
     if cursor.fetchone()[0]:
         cursor.execute(f"DELETE FROM {DOCUMENT}")
         cursor.execute(refresh_sql("postgresql", "true"))
+
+
+def drop_sqlite_triggers(connection):
+    with connection.cursor() as cursor:
+        # Every trigger of ours has "search" in its name.
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%search%'"
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+
+
+@contextmanager
+def suspended(connection):
+    """Bulk loads: no per-row trigger work inside, one full rebuild at the end."""
+    tables = ["orgs_organisation", *(through for through, _, _ in TERM_RELATIONS)]
+    if connection.vendor == "sqlite":
+        drop_sqlite_triggers(connection)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Deferred foreign-key checks must run before a table's triggers can change.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for table in tables:
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                for table in tables:
+                    cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+                cursor.execute(f"DELETE FROM {DOCUMENT}")
+        install(connection)
 
 
 def install(connection):

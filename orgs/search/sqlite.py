@@ -45,7 +45,9 @@ def ranked(queryset, query):
     """Join the index once: filter and rank in the same query."""
     return queryset.extra(
         tables=[FTS],
-        where=[f"{FTS}.rowid = orgs_organisation.id", f"{FTS} MATCH %s"],
+        # The unary + keeps SQLite from looking the index up once per organisation (seconds
+        # at 100,000 listings): it must read the matches once and join them by primary key.
+        where=[f"orgs_organisation.id = +{FTS}.rowid", f"{FTS} MATCH %s"],
         params=[match_expression(query)],
         select={"search_rank": f"-bm25({FTS}, {WEIGHTS})"},
     )
