@@ -56,7 +56,7 @@ class OrganisationQuerySet(models.QuerySet):
 
     def by_relevance(self):
         """Exact and near-exact name matches first, then the best-ranked (after search())."""
-        return self.order_by("-name_match", "-search_rank", "name")
+        return self.order_by("-relevance", "name")
 
     def sharing_pillars_with(self, organisation):
         """Organisations ordered by how many pillars they share with ``organisation``."""

@@ -12,13 +12,15 @@ which database it is on.
 """
 
 from django.db import connections
-from django.db.models import Case, FloatField, IntegerField, Value, When
+from django.db.models import Case, ExpressionWrapper, F, FloatField, IntegerField, Value, When
 from django.db.models.expressions import RawSQL
 
 from . import postgres, sqlite
 from .query import parse
 
 BACKENDS = {"postgresql": postgres, "sqlite": sqlite}
+# Larger than any rank either backend gives, so a name match outranks every text match.
+NAME_MATCH_WEIGHT = 1_000_000
 
 
 def _backend(queryset):
@@ -48,10 +50,14 @@ def search(queryset, text):
         queryset = queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
     if query.countries:
         queryset = queryset.located_in(query.countries)
-    # An exact or near-exact name match always comes first.
+    # An exact or near-exact name match always comes first. One sort key, not two: with the
+    # name match as a key of its own, PostgreSQL sorts every listing before searching.
     name_matches = [When(name__iexact=query.text, then=Value(2))]
     if query.typed_words:
         name_matches.append(When(name__icontains=" ".join(query.typed_words), then=Value(1)))
-    return queryset.annotate(
-        name_match=Case(*name_matches, default=Value(0), output_field=IntegerField())
+    name_match = Case(*name_matches, default=Value(0), output_field=IntegerField())
+    return queryset.annotate(name_match=name_match).annotate(
+        relevance=ExpressionWrapper(
+            F("name_match") * NAME_MATCH_WEIGHT + F("search_rank"), output_field=FloatField()
+        )
     )

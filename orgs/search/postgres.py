@@ -2,6 +2,9 @@
 GIN-indexed) with an accent-insensitive English configuration, ranked by ts_rank_cd; names
 are also matched by trigram similarity, so a misspelt name still finds its organisation."""
 
+from django.db.models import FloatField
+from django.db.models.expressions import RawSQL
+
 from .schema import DOCUMENT
 
 CONFIG = "pillars"
@@ -58,6 +61,4 @@ def ranked(queryset, query):
         tables=[DOCUMENT],
         where=[f"{DOCUMENT}.organisation_id = orgs_organisation.id", condition],
         params=params,
-        select={"search_rank": rank},
-        select_params=rank_params,
-    )
+    ).annotate(search_rank=RawSQL(rank, rank_params, output_field=FloatField()))

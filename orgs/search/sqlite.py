@@ -1,6 +1,9 @@
 """Search on SQLite: an FTS5 table over the search documents, ranked by bm25() with column
 weights. Every term is quoted, so nothing a person types can be read as FTS5 syntax."""
 
+from django.db.models import FloatField
+from django.db.models.expressions import RawSQL
+
 from .schema import FTS
 
 # bm25() weights, in the order of schema.FTS_COLUMNS: name, summary, tags, terms, description.
@@ -49,5 +52,4 @@ def ranked(queryset, query):
         # at 100,000 listings): it must read the matches once and join them by primary key.
         where=[f"orgs_organisation.id = +{FTS}.rowid", f"{FTS} MATCH %s"],
         params=[match_expression(query)],
-        select={"search_rank": f"-bm25({FTS}, {WEIGHTS})"},
-    )
+    ).annotate(search_rank=RawSQL(f"-bm25({FTS}, {WEIGHTS})", [], output_field=FloatField()))

@@ -175,6 +175,8 @@ class Command(BaseCommand):
             for offset in range(0, count, BATCH):
                 with transaction.atomic():
                     self.create_batch(rng, start + offset, min(BATCH, count - offset))
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh planner statistics after a bulk load
         self.stdout.write(f"Created {count} synthetic organisations.")
 
     def create_batch(self, rng, first, size):
