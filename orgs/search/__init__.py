@@ -1,8 +1,8 @@
 """The one search API of the directory, used through the organisation QuerySet:
 
 - ``Organisation.objects.published().search(q)``: the organisations matching ``q``, annotated
-  with ``search_rank`` and ``name_match`` for ordering by relevance. One query with the index
-  joined in; filters, sorting and pagination compose with it.
+  with ``relevance`` (a name match first, then ``search_rank``) for ``.by_relevance()``.
+  One query with the index joined in; filters, sorting and pagination compose with it.
 - ``….matching(q)``: the same organisations without ranking, as a self-contained subquery, for
   places that only need membership (facet counts).
 
@@ -27,29 +27,29 @@ def _backend(queryset):
     return BACKENDS[connections[queryset.db].vendor]
 
 
-def _has_text(query):
-    return bool(query.groups or query.excluded)
+def _in_countries(queryset, query):
+    return queryset.located_in(query.countries) if query.countries else queryset
+
+
+def _matching(queryset, query):
+    if query.groups or query.excluded:
+        queryset = queryset.filter(pk__in=RawSQL(*_backend(queryset).match_sql(query)))
+    return _in_countries(queryset, query)
 
 
 def matching(queryset, text):
-    query = parse(text)
-    if _has_text(query):
-        queryset = queryset.filter(pk__in=RawSQL(*_backend(queryset).match_sql(query)))
-    if query.countries:
-        queryset = queryset.located_in(query.countries)
-    return queryset
+    return _matching(queryset, parse(text))
 
 
 def search(queryset, text):
     query = parse(text)
     if query.groups:
-        queryset = _backend(queryset).ranked(queryset, query)
+        queryset = _in_countries(_backend(queryset).ranked(queryset, query), query)
     else:
-        if query.excluded:
-            queryset = queryset.filter(pk__in=RawSQL(*_backend(queryset).match_sql(query)))
-        queryset = queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
-    if query.countries:
-        queryset = queryset.located_in(query.countries)
+        # Nothing to rank by: only exclusions, countries, or words too common to search.
+        queryset = _matching(queryset, query).annotate(
+            search_rank=Value(0.0, output_field=FloatField())
+        )
     # An exact or near-exact name match always comes first. One sort key, not two: with the
     # name match as a key of its own, PostgreSQL sorts every listing before searching.
     name_matches = [When(name__iexact=query.text, then=Value(2))]
