@@ -178,28 +178,28 @@ def drop_sqlite_triggers(connection):
             cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
 
 
+def _switch_postgres_triggers(cursor, state):
+    # Deferred foreign-key checks must run before a table's triggers can change.
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    for table in ["orgs_organisation", *(through for through, _, _ in TERM_RELATIONS)]:
+        cursor.execute(f"ALTER TABLE {table} {state} TRIGGER USER")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 @contextmanager
 def suspended(connection):
     """Bulk loads: no per-row trigger work inside, one full rebuild at the end."""
-    tables = ["orgs_organisation", *(through for through, _, _ in TERM_RELATIONS)]
     if connection.vendor == "sqlite":
         drop_sqlite_triggers(connection)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Deferred foreign-key checks must run before a table's triggers can change.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            for table in tables:
-                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    elif connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            _switch_postgres_triggers(cursor, "DISABLE")
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                for table in tables:
-                    cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                _switch_postgres_triggers(cursor, "ENABLE")
                 cursor.execute(f"DELETE FROM {DOCUMENT}")
         install(connection)
 
