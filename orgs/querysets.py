@@ -22,10 +22,8 @@ class OrganisationQuerySet(models.QuerySet):
 
     def located_in(self, codes):
         """Organisations headquartered or working in any of the given countries."""
-        working = self.model.operating_countries.rel.related_model.objects.filter(
-            organisation=OuterRef("pk"), country__in=codes
-        )
-        return self.filter(models.Q(hq_country__in=codes) | Exists(working))
+        working = self._related(self.model.operating_countries.rel.related_model, "country", codes)
+        return self.filter(models.Q(hq_country__in=codes) | working)
 
     def headquartered_in(self, code):
         return self.filter(hq_country=code)
@@ -91,8 +89,10 @@ class OrganisationQuerySet(models.QuerySet):
         return self.order_by(*orderings.get(sort, ["name"]))
 
     def _having_any(self, rows, field, values):
+        return self.filter(self._related(rows, field, values))
+
+    @staticmethod
+    def _related(rows, field, values):
         # EXISTS keeps one row per organisation however many values it matches, and lets the
         # database check each candidate through the relation's index.
-        return self.filter(
-            Exists(rows.objects.filter(organisation=OuterRef("pk"), **{f"{field}__in": values}))
-        )
+        return Exists(rows.objects.filter(organisation=OuterRef("pk"), **{f"{field}__in": values}))
