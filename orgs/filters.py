@@ -2,7 +2,6 @@
 the published organisations. Invalid values are reported to the person and ignored."""
 
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import django_filters
 from django import forms
@@ -144,9 +143,8 @@ class OrganisationFilter(django_filters.FilterSet):
             self.filters[name].extra["choices"] = [(t.slug, t.name) for t in model.objects.all()]
 
     def filter_search(self, queryset, name, value):
-        # Membership only, from matches found once per request; filter_queryset() ranks the
-        # listing itself.
-        return queryset.among(self.matched_ids)
+        # Membership only; filter_queryset() ranks the listing itself.
+        return queryset.matching(value)
 
     def filter_pillar(self, queryset, name, value):
         return queryset.in_pillars(value) if value else queryset
@@ -184,14 +182,6 @@ class OrganisationFilter(django_filters.FilterSet):
     @property
     def search_text(self):
         return (self.cleaned_data.get("q") or "").strip()
-
-    @cached_property
-    def matched_ids(self):
-        """The ids of the published organisations the search text matches: one query, reused
-        by every facet count instead of running the text search again in each."""
-        return list(
-            self.queryset.matching(self.search_text).order_by().values_list("pk", flat=True)
-        )
 
     @property
     def search_words(self):

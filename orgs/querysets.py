@@ -52,10 +52,6 @@ class OrganisationQuerySet(models.QuerySet):
         """Matching organisations, without ranking: safe to use inside a subquery."""
         return search.matching(self, text)
 
-    def among(self, ids):
-        """Only the organisations with these ids (e.g. a search's matches, computed once)."""
-        return search.among(self, ids)
-
     def by_relevance(self):
         """Exact and near-exact name matches first, then the best-ranked (after search())."""
         return self.order_by("-relevance", "name")

@@ -4,7 +4,7 @@
   with ``relevance`` (a name match first, then ``search_rank``) for ``.by_relevance()``.
   One query with the index joined in; filters, sorting and pagination compose with it.
 - ``….matching(q)``: the same organisations without ranking, as a self-contained subquery, for
-  places that only need membership; ``….among(ids)`` reuses matches already computed.
+  places that only need membership (facet counts).
 
 The query is read once (orgs/search/query.py), then handed to the backend of the database the
 queryset runs on: PostgreSQL (postgres.py) or SQLite (sqlite.py). Nothing else in the code asks
@@ -39,12 +39,6 @@ def _matching(queryset, query):
 
 def matching(queryset, text):
     return _matching(queryset, parse(text))
-
-
-def among(queryset, ids):
-    """Only the organisations with these ids: a search's matches, computed once, reused by
-    every query of a page that needs them (facet counts)."""
-    return queryset.filter(pk__in=RawSQL(*_backend(queryset).ids_sql(ids)))
 
 
 def search(queryset, text):

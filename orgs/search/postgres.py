@@ -45,11 +45,6 @@ def match_sql(query):
     return sql, params
 
 
-def ids_sql(ids):
-    """A SELECT of the given ids from one array parameter (no limit on how many)."""
-    return "SELECT unnest(%s::bigint[])", [list(ids)]
-
-
 def ranked(queryset, query):
     """Join the documents of the matching organisations: filter and rank in one query."""
     matches, params = match_sql(query)

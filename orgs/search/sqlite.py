@@ -1,8 +1,6 @@
 """Search on SQLite: an FTS5 table over the search documents, ranked by bm25() with column
 weights. Every term is quoted, so nothing a person types can be read as FTS5 syntax."""
 
-import json
-
 from django.db.models import FloatField
 from django.db.models.expressions import RawSQL
 
@@ -44,11 +42,6 @@ def match_sql(query):
         f"(SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)",
         [negative],
     )
-
-
-def ids_sql(ids):
-    """A SELECT of the given ids from one JSON parameter (no limit on how many)."""
-    return "SELECT value FROM json_each(%s)", [json.dumps(list(ids))]
 
 
 def ranked(queryset, query):
