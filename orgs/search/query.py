@@ -82,9 +82,6 @@ class SearchQuery:
     countries: list[str] = field(default_factory=list)
     typed_words: list[str] = field(default_factory=list)
 
-    def __bool__(self):
-        return bool(self.groups or self.excluded or self.countries)
-
     @property
     def words(self):
         """Every word that can make a document match, for highlighting."""
