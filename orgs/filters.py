@@ -2,6 +2,7 @@
 the published organisations. Invalid values are reported to the person and ignored."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import django_filters
 from django import forms
@@ -183,7 +184,7 @@ class OrganisationFilter(django_filters.FilterSet):
     def search_text(self):
         return (self.cleaned_data.get("q") or "").strip()
 
-    @property
+    @cached_property
     def search_words(self):
         """The words that make a listing match, to mark them in results."""
         return parse(self.search_text).words if self.search_text else []
@@ -192,10 +193,15 @@ class OrganisationFilter(django_filters.FilterSet):
     def chosen_sort(self):
         return self.cleaned_data.get("sort") or ("relevance" if self.search_text else "name")
 
-    def filter_queryset(self, queryset):
+    def _apply(self, queryset, skip):
+        """``queryset`` under every valid filter whose name is not in ``skip``."""
         for name, value in self.cleaned_data.items():
-            if name != "q":
+            if name not in skip:
                 queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = self._apply(queryset, skip={"q"})
         if self.search_text:
             # The listing joins the index once, to match and rank in the same query.
             queryset = queryset.search(self.search_text)
@@ -239,11 +245,7 @@ class OrganisationFilter(django_filters.FilterSet):
 
     def _filtered(self, skip):
         """The published organisations under every valid filter except ``skip``."""
-        queryset = self.queryset
-        for name, value in self.cleaned_data.items():
-            if name not in (skip, "sort"):
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset.order_by().values("pk")
+        return self._apply(self.queryset, skip={skip, "sort"}).order_by().values("pk")
 
     def _counts(self, facet, rows, key, owner="organisation_id"):
         """One grouped query: how many organisations each value of ``facet`` would show,
