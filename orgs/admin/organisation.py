@@ -1,4 +1,4 @@
-"""Curation: the Django admin as the curators' workplace."""
+"""Curation of listings: the organisation admin, its form and its actions."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -8,13 +8,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django_countries import countries
 
-from .models import (
-    ExploitationForm,
-    Language,
+from ..models import (
     OperatingCountry,
     Organisation,
-    Pillar,
-    Population,
     Source,
 )
 
@@ -202,17 +198,3 @@ class OrganisationAdmin(admin.ModelAdmin):
         self.message_user(
             request, f"Marked {count} organisation(s) as reviewed today.", messages.SUCCESS
         )
-
-
-@admin.register(Pillar, ExploitationForm, Population)
-class TermAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "position"]
-    list_editable = ["position"]
-    prepopulated_fields = {"slug": ["name"]}
-    search_fields = ["name"]
-
-
-@admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin):
-    list_display = ["name", "code"]
-    search_fields = ["name", "code"]

@@ -1,0 +1,19 @@
+"""Curation of the controlled vocabularies."""
+
+from django.contrib import admin
+
+from ..models import ExploitationForm, Language, Pillar, Population
+
+
+@admin.register(Pillar, ExploitationForm, Population)
+class TermAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
