@@ -7,6 +7,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.html import format_html
 from django_countries import countries
+from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import (
     OperatingCountry,
@@ -82,10 +83,11 @@ class OrganisationForm(forms.ModelForm):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(SimpleHistoryAdmin):
     form = OrganisationForm
     formfield_overrides = URL_FIELDS
     inlines = [SourceInline]
+    history_list_display = ["status", "last_reviewed_on"]
     save_on_top = True
     list_display = [
         "name",

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from ..querysets import OrganisationQuerySet
 from .vocabularies import ExploitationForm, Language, OrganisationType, Pillar, Population
@@ -43,6 +44,7 @@ class Organisation(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
         PUBLISHED = "published", "Published"
         ARCHIVED = "archived", "Archived"
 
@@ -111,9 +113,15 @@ class Organisation(models.Model):
     )
 
     objects = OrganisationQuerySet.as_manager()
+    # Every change, by whom and when, field by field; viewable and revertible in the admin.
+    history = HistoricalRecords(
+        m2m_fields=[pillars, exploitation_forms, populations, languages],
+        excluded_fields=["updated_at", "seed_fingerprint"],
+    )
 
     class Meta:
         ordering = ["name"]
+        permissions = [("publish_organisation", "Can publish, unpublish and archive listings")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(founded__isnull=True)
@@ -121,7 +129,7 @@ class Organisation(models.Model):
                 name="organisation_founded_plausible",
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=["draft", "published", "archived"]),
+                condition=models.Q(status__in=["draft", "review", "published", "archived"]),
                 name="organisation_status_valid",
             ),
         ]
