@@ -138,3 +138,9 @@ LOGGING = {
 
 # Pillars' own settings.
 ORGS_PAGE_SIZE = 20
+
+# Curation (docs: /methodology/). Vetting criteria a listing must meet before it is
+# published, by slug; the rest are shown with their evidence but do not block publishing.
+MANDATORY_CRITERIA = env_list("MANDATORY_CRITERIA", "long-standing")
+# A published listing is due for review this many days after its last review.
+REVIEW_INTERVAL_DAYS = int(os.environ.get("REVIEW_INTERVAL_DAYS", "365"))

@@ -1,6 +1,9 @@
 """How the directory asks for organisations: QuerySet methods that read like the domain,
 e.g. ``Organisation.objects.published().in_pillars(["recovery"]).search(q)``."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -11,6 +14,20 @@ from . import search
 class OrganisationQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status="published")
+
+    def due_for_review(self, on=None):
+        """Published listings whose yearly review falls due on or before ``on`` (today by
+        default), never-reviewed ones included, the longest-waiting first."""
+        on = on or timezone.localdate()
+        last_acceptable = on - timedelta(days=settings.REVIEW_INTERVAL_DAYS)
+        return (
+            self.published()
+            .filter(
+                models.Q(last_reviewed_on__isnull=True)
+                | models.Q(last_reviewed_on__lte=last_acceptable)
+            )
+            .order_by(models.F("last_reviewed_on").asc(nulls_first=True), "name")
+        )
 
     def in_pillars(self, slugs):
         """Organisations working on any of the given pillars."""
@@ -78,6 +95,7 @@ class OrganisationQuerySet(models.QuerySet):
             "languages",
             "operating_countries",
             "sources",
+            "assessments",
         )
 
     def ordered_by(self, sort):

@@ -11,4 +11,5 @@ urlpatterns = [
     path("organisations/", views.OrganisationListView.as_view(), name="list"),
     path("organisations/<slug:slug>/", views.OrganisationDetailView.as_view(), name="detail"),
     path("pillars/<slug:slug>/", views.PillarDetailView.as_view(), name="pillar"),
+    path("methodology/", views.MethodologyView.as_view(), name="methodology"),
 ]

@@ -7,7 +7,7 @@ from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from .filters import OrganisationFilter
-from .models import Organisation, Pillar
+from .models import Criterion, Organisation, Pillar
 
 
 def pillars_with_counts():
@@ -81,3 +81,16 @@ class PillarDetailView(DetailView):
             .order_by("name")
         )
         return super().get_context_data(organisations=organisations, **kwargs)
+
+
+class MethodologyView(TemplateView):
+    """How listings are vetted and kept current, in plain words."""
+
+    template_name = "pages/methodology.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            criteria=Criterion.objects.all(),
+            review_interval_months=round(settings.REVIEW_INTERVAL_DAYS / 30.4),
+            **kwargs,
+        )

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 
 from orgs.management.commands.load_directory import DEFAULT_FILE, Command
@@ -56,3 +57,33 @@ def archived(vocabulary):
     return OrganisationFactory(
         name="Old Archive", slug="old-archive", status=Organisation.Status.ARCHIVED
     )
+
+
+def member_of(role, username):
+    user = User.objects.create_user(username, password="not-a-real-password", is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def curator(db):
+    """A staff user in the Curators role (created by a data migration)."""
+    return member_of("Curators", "curator")
+
+
+@pytest.fixture
+def editor(db):
+    """A staff user in the Editors role."""
+    return member_of("Editors", "editor")
+
+
+@pytest.fixture
+def curator_client(client, curator):
+    client.force_login(curator)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

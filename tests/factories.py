@@ -3,7 +3,7 @@
 import factory
 from django.utils import timezone
 
-from orgs.models import OperatingCountry, Organisation, Pillar, Source
+from orgs.models import Assessment, Criterion, OperatingCountry, Organisation, Pillar, Source
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -41,4 +41,16 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
         if create and extracted is None:
             Source.objects.create(
                 organisation=self, url=f"https://{self.slug}.example.org/about", supports="all"
+            )
+
+    @factory.post_generation
+    def criteria_met(self, create, extracted, **kwargs):
+        """``criteria_met=["long-standing"]``: those criteria assessed as met, with evidence."""
+        for criterion in Criterion.objects.filter(slug__in=extracted or []):
+            Assessment.objects.create(
+                organisation=self,
+                criterion=criterion,
+                result=Assessment.Result.MET,
+                evidence_url=f"https://{self.slug}.example.org/about",
+                checked_on=timezone.localdate(),
             )

@@ -18,7 +18,6 @@ def form_data(**overrides):
     data = {
         "name": "New Harbour",
         "slug": "new-harbour",
-        "status": "draft",
         "summary": "Long-term support for survivors.",
         "organisation_type": "charity-ngo",
         "sources-TOTAL_FORMS": "1",
@@ -27,7 +26,30 @@ def form_data(**overrides):
         "sources-MAX_NUM_FORMS": "1000",
         "sources-0-url": "https://new-harbour.example.org/about",
         "sources-0-supports": "name, mission",
+        "assessments-TOTAL_FORMS": "0",
+        "assessments-INITIAL_FORMS": "0",
+        "assessments-MIN_NUM_FORMS": "0",
+        "assessments-MAX_NUM_FORMS": "1000",
     }
+    data.update(overrides)
+    return data
+
+
+def change_data(organisation, **overrides):
+    """What the change form posts for an existing listing, with its one source."""
+    source = organisation.sources.get()
+    data = form_data(
+        name=organisation.name,
+        pillars=[p.pk for p in organisation.pillars.all()],
+        countries=[row.country.code for row in organisation.operating_countries.all()],
+        **{
+            "sources-INITIAL_FORMS": "1",
+            "sources-0-id": str(source.pk),
+            "sources-0-organisation": str(organisation.pk),
+            "sources-0-url": source.url,
+            "sources-0-supports": source.supports,
+        },
+    )
     data.update(overrides)
     return data
 
@@ -58,25 +80,42 @@ def test_changelist_filters_by_status_and_pillar_and_searches(admin_client, orga
     assert list(response.context["cl"].result_list) == [organisation]
 
 
-def test_publish_action_publishes_complete_listings_and_refuses_incomplete_ones(
+def test_publish_action_publishes_vetted_listings_and_names_what_stops_the_others(
     admin_client, vocabulary
 ):
-    ready = OrganisationFactory(name="Ready", status="draft", pillars=["policy"])
-    no_pillar = OrganisationFactory(name="No Pillar", status="draft")
-    no_source = OrganisationFactory(
-        name="No Source", status="draft", pillars=["policy"], sources=[]
+    review = Organisation.Status.REVIEW
+    ready = OrganisationFactory(
+        name="Ready", status=review, pillars=["policy"], criteria_met=["long-standing"]
     )
+    no_pillar = OrganisationFactory(name="No Pillar", status=review, criteria_met=["long-standing"])
+    no_source = OrganisationFactory(
+        name="No Source",
+        status=review,
+        pillars=["policy"],
+        sources=[],
+        criteria_met=["long-standing"],
+    )
+    unvetted = OrganisationFactory(name="Unvetted", status=review, pillars=["policy"])
     response = admin_client.post(
         CHANGELIST,
-        {"action": "publish", "_selected_action": [ready.pk, no_pillar.pk, no_source.pk]},
+        {
+            "action": "publish",
+            "_selected_action": [ready.pk, no_pillar.pk, no_source.pk, unvetted.pk],
+        },
         follow=True,
     )
     html = response.content.decode()
     assert "Published 1 organisation(s)." in html
     assert "No Pillar (choose at least one pillar)" in html
     assert "No Source (add at least one source)" in html
+    assert "Unvetted (show with evidence that the criterion “Long-standing work” is met)" in html
     statuses = dict(Organisation.objects.values_list("name", "status"))
-    assert statuses == {"Ready": "published", "No Pillar": "draft", "No Source": "draft"}
+    assert statuses == {
+        "Ready": "published",
+        "No Pillar": "review",
+        "No Source": "review",
+        "Unvetted": "review",
+    }
 
 
 def test_archive_action_takes_listings_off_the_public_site(admin_client, client, organisation):
@@ -95,7 +134,7 @@ def test_mark_reviewed_today_action(admin_client, organisation):
     assert organisation.last_reviewed_on == timezone.localdate()
 
 
-def test_curator_can_create_a_listing_with_countries(admin_client, vocabulary):
+def test_curator_can_create_a_draft_listing_with_countries(admin_client, vocabulary):
     policy = Pillar.objects.get(slug="policy")
     response = admin_client.post(
         reverse("admin:orgs_organisation_add"),
@@ -103,29 +142,26 @@ def test_curator_can_create_a_listing_with_countries(admin_client, vocabulary):
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     organisation = Organisation.objects.get(slug="new-harbour")
-    assert organisation.is_published
+    # Status is not a form field: a new listing is a draft whatever the post says.
+    assert organisation.status == "draft"
     assert sorted(c.country.code for c in organisation.operating_countries.all()) == ["GB", "NP"]
     assert organisation.sources.count() == 1
 
 
-def test_publishing_without_a_pillar_is_refused_with_a_message(admin_client, vocabulary):
-    response = admin_client.post(
-        reverse("admin:orgs_organisation_add"), form_data(status="published")
-    )
+def test_removing_the_last_pillar_of_a_published_listing_is_refused(admin_client, organisation):
+    url = reverse("admin:orgs_organisation_change", args=[organisation.pk])
+    response = admin_client.post(url, change_data(organisation, pillars=[]))
     assert response.status_code == 200
     assert "A published listing needs at least one pillar." in response.content.decode()
-    assert not Organisation.objects.exists()
+    assert organisation.pillars.count() == 2
 
 
-def test_publishing_without_a_source_is_refused_with_a_message(admin_client, vocabulary):
-    policy = Pillar.objects.get(slug="policy")
-    response = admin_client.post(
-        reverse("admin:orgs_organisation_add"),
-        form_data(status="published", pillars=[policy.pk], **{"sources-0-url": ""}),
-    )
+def test_removing_the_last_source_of_a_published_listing_is_refused(admin_client, organisation):
+    url = reverse("admin:orgs_organisation_change", args=[organisation.pk])
+    response = admin_client.post(url, change_data(organisation, **{"sources-0-DELETE": "on"}))
     assert response.status_code == 200
     assert "A published listing needs at least one source." in response.content.decode()
-    assert not Organisation.objects.exists()
+    assert organisation.sources.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -150,19 +186,8 @@ def test_editing_countries_replaces_them_and_keeps_the_slug(admin_client, organi
     url = reverse("admin:orgs_organisation_change", args=[organisation.pk])
     page = admin_client.get(url)
     assert page.status_code == 200
-    source = organisation.sources.get()
-    data = form_data(
-        name="Harbour Trust Renamed",
-        slug="changed-slug",
-        status="published",
-        pillars=[p.pk for p in organisation.pillars.all()],
-        countries=["FR"],
-        **{
-            "sources-INITIAL_FORMS": "1",
-            "sources-0-id": str(source.pk),
-            "sources-0-organisation": str(organisation.pk),
-            "sources-0-url": source.url,
-        },
+    data = change_data(
+        organisation, name="Harbour Trust Renamed", slug="changed-slug", countries=["FR"]
     )
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from orgs.models import Organisation, Source
+from orgs.models import Assessment, Criterion, Organisation, Source
 
 from .factories import OrganisationFactory
 
@@ -55,14 +55,22 @@ def test_years_active_counts_from_the_founding_year(vocabulary):
     assert OrganisationFactory.build(founded=None).years_active is None
 
 
-def test_publication_problems_name_the_missing_pillar_and_source(vocabulary):
+def test_publication_problems_name_the_missing_pillar_source_and_criteria(vocabulary):
     organisation = OrganisationFactory(status=Organisation.Status.DRAFT, sources=[])
     assert organisation.publication_problems() == [
         "choose at least one pillar",
         "add at least one source",
+        "show with evidence that the criterion “Long-standing work” is met",
     ]
     organisation.pillars.set(organisation.pillars.model.objects.filter(slug="policy"))
     Source.objects.create(organisation=organisation, url="https://example.org/", supports="all")
+    Assessment.objects.create(
+        organisation=organisation,
+        criterion=Criterion.objects.get(slug="long-standing"),
+        result=Assessment.Result.MET,
+        evidence_url="https://example.org/history",
+        checked_on=timezone.localdate(),
+    )
     assert organisation.publication_problems() == []
 
 

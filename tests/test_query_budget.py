@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 
 # three filter vocabularies, count, page, pillars prefetch, six facet counts.
 LISTING_QUERIES = 12
-# the organisation, six prefetched relations, related organisations and their pillars.
-PROFILE_QUERIES = 9
+# the organisation, seven prefetched relations (assessments included), the criteria,
+# related organisations and their pillars.
+PROFILE_QUERIES = 11
 # pillars with counts, total count.
 HOME_QUERIES = 2
 # the pillar, its organisations, their pillars.
@@ -22,7 +23,10 @@ PILLAR_QUERIES = 3
 
 def rich_organisations(count):
     organisations = OrganisationFactory.create_batch(
-        count, pillars=["recovery", "policy", "education"], countries=["GB", "FR", "NP"]
+        count,
+        pillars=["recovery", "policy", "education"],
+        countries=["GB", "FR", "NP"],
+        criteria_met=["long-standing", "registered", "local-partners"],
     )
     for organisation in organisations:
         organisation.exploitation_forms.set(ExploitationForm.objects.all())
@@ -85,3 +89,8 @@ def test_pillar_page_query_count_is_fixed(
     rich_organisations(organisations)
     with django_assert_num_queries(PILLAR_QUERIES):
         client.get(reverse("orgs:pillar", args=["recovery"]))
+
+
+def test_methodology_page_needs_one_query(client, db, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        client.get(reverse("orgs:methodology"))

@@ -1,15 +1,22 @@
 """Curation of listings: the organisation admin, its form and its actions."""
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import FilteredSelectMultiple
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import (
+    Assessment,
+    Criterion,
+    ListingDueForReview,
     OperatingCountry,
     Organisation,
     Source,
@@ -46,6 +53,39 @@ class SourceInline(admin.TabularInline):
     extra = 1
 
 
+class AssessmentInline(admin.TabularInline):
+    """Each vetting criterion, met / not met / unknown, with its evidence."""
+
+    model = Assessment
+    formfield_overrides = URL_FIELDS
+    fields = ["criterion", "result", "evidence_url", "note", "checked_on", "checked_by"]
+    readonly_fields = ["checked_by"]
+    extra = 0
+
+    def get_extra(self, request, obj=None, **kwargs):
+        assessed = obj.assessments.count() if obj else 0
+        return max(Criterion.objects.count() - assessed, 0)
+
+    def get_max_num(self, request, obj=None, **kwargs):
+        return Criterion.objects.count()
+
+
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = "yearly review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("due", "Due or overdue"), ("soon", "Due within 30 days")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "due":
+            return queryset.due_for_review()
+        if self.value() == "soon":
+            return queryset.due_for_review(on=today + timedelta(days=30))
+        return queryset
+
+
 class OrganisationForm(forms.ModelForm):
     countries = forms.MultipleChoiceField(
         label="Countries of operation",
@@ -68,7 +108,7 @@ class OrganisationForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("status") == Organisation.Status.PUBLISHED and not cleaned.get("pillars"):
+        if self.instance.is_published and "pillars" in cleaned and not cleaned["pillars"]:
             self.add_error("pillars", "A published listing needs at least one pillar.")
         return cleaned
 
@@ -86,7 +126,7 @@ class OrganisationForm(forms.ModelForm):
 class OrganisationAdmin(SimpleHistoryAdmin):
     form = OrganisationForm
     formfield_overrides = URL_FIELDS
-    inlines = [SourceInline]
+    inlines = [SourceInline, AssessmentInline]
     history_list_display = ["status", "last_reviewed_on"]
     save_on_top = True
     list_display = [
@@ -96,6 +136,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
         "hq_country",
         "founded",
         "last_reviewed_on",
+        "review_due",
         "public_page",
     ]
     list_filter = [
@@ -103,16 +144,30 @@ class OrganisationAdmin(SimpleHistoryAdmin):
         "pillars",
         "organisation_type",
         ("hq_country", admin.AllValuesFieldListFilter),
-        "last_reviewed_on",
+        ReviewDueFilter,
     ]
     search_fields = ["name", "slug", "summary", "tags", "registration_number"]
     filter_horizontal = ["pillars", "exploitation_forms", "populations", "languages"]
-    prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["created_at", "updated_at"]
+    # Status only moves through the workflow actions, which check permissions and criteria.
+    readonly_fields = [
+        "status",
+        "status_changed_at",
+        "status_changed_by",
+        "review_due",
+        "created_at",
+        "updated_at",
+    ]
     date_hierarchy = "updated_at"
-    actions = ["publish", "archive", "mark_reviewed_today"]
+    actions = [
+        "submit_for_review",
+        "publish",
+        "send_back_to_draft",
+        "unpublish",
+        "archive",
+        "mark_reviewed_today",
+    ]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "status", "last_reviewed_on"]}),
+        (None, {"fields": ["name", "slug", "status", "last_reviewed_on", "review_due"]}),
         ("What they do", {"fields": ["summary", "description", "tags", "pillars"]}),
         (
             "Who and where",
@@ -137,7 +192,13 @@ class OrganisationAdmin(SimpleHistoryAdmin):
             "Contact",
             {"fields": ["email", "phone", "helpline_name", "helpline_phone", "helpline_url"]},
         ),
-        ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+        (
+            "Record",
+            {
+                "fields": ["status_changed_at", "status_changed_by", "created_at", "updated_at"],
+                "classes": ["collapse"],
+            },
+        ),
     ]
 
     def get_queryset(self, request):
@@ -150,11 +211,30 @@ class OrganisationAdmin(SimpleHistoryAdmin):
         return self.readonly_fields
 
     def get_prepopulated_fields(self, request, obj=None):
-        return {} if obj is not None else self.prepopulated_fields
+        # Only when adding: the slug is read-only afterwards. (Not a class attribute, which
+        # django-simple-history's revert page would use on a form without a slug field.)
+        return {} if obj is not None else {"slug": ["name"]}
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.save_countries(form.instance)
+
+    def save_formset(self, request, form, formset, change):
+        # Who checked a criterion is recorded for curators; it is never shown publicly.
+        if formset.model is Assessment:
+            for inline_form in formset.forms:
+                if inline_form.has_changed() and inline_form.instance.result != "unknown":
+                    inline_form.instance.checked_by = request.user
+        super().save_formset(request, form, formset, change)
+
+    @admin.display(description="Review due")
+    def review_due(self, organisation):
+        if not organisation.is_published:
+            return "—"
+        if organisation.review_due_on is None:
+            return "Never reviewed"
+        label = organisation.review_due_on.isoformat()
+        return f"{label} (overdue)" if organisation.is_review_overdue else label
 
     def view_on_site(self, organisation):
         # Only published listings have a public page; a draft's link would be a 404.
@@ -170,33 +250,80 @@ class OrganisationAdmin(SimpleHistoryAdmin):
             return "—"
         return format_html('<a href="{}">View</a>', organisation.get_absolute_url())
 
-    @admin.action(description="Publish selected organisations")
-    def publish(self, request, queryset):
-        published, refused = 0, []
+    def has_publish_permission(self, request):
+        return request.user.has_perm(Organisation.PUBLISH_PERMISSION)
+
+    def move(self, request, queryset, status, done):
+        """Move each listing along the workflow, reporting by name any that cannot move."""
+        moved, refused = 0, []
         with transaction.atomic():
-            for organisation in queryset.prefetch_related("pillars", "sources"):
-                problems = organisation.publication_problems()
-                if problems:
-                    refused.append(f"{organisation.name} ({', '.join(problems)})")
-                    continue
-                organisation.status = Organisation.Status.PUBLISHED
-                organisation.save(update_fields=["status", "updated_at"])
-                published += 1
-        if published:
-            self.message_user(request, f"Published {published} organisation(s).", messages.SUCCESS)
+            for organisation in queryset.prefetch_related("pillars", "sources", "assessments"):
+                try:
+                    organisation.move_to(status, by=request.user)
+                except ValidationError as error:
+                    refused.append(f"{organisation.name} ({', '.join(error.messages)})")
+                else:
+                    moved += 1
+        if moved:
+            self.message_user(request, f"{done} {moved} organisation(s).", messages.SUCCESS)
         if refused:
-            self.message_user(
-                request, "Not published: " + "; ".join(refused) + ".", messages.WARNING
-            )
+            self.message_user(request, "Not changed: " + "; ".join(refused) + ".", messages.WARNING)
 
-    @admin.action(description="Archive selected organisations")
+    @admin.action(description="Submit selected drafts for review")
+    def submit_for_review(self, request, queryset):
+        self.move(request, queryset, Organisation.Status.REVIEW, "Submitted for review")
+
+    @admin.action(description="Send selected listings back to draft", permissions=["change"])
+    def send_back_to_draft(self, request, queryset):
+        self.move(request, queryset, Organisation.Status.DRAFT, "Sent back to draft")
+
+    @admin.action(description="Publish selected listings", permissions=["publish"])
+    def publish(self, request, queryset):
+        self.move(request, queryset, Organisation.Status.PUBLISHED, "Published")
+
+    @admin.action(description="Unpublish selected listings for review", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        self.move(request, queryset, Organisation.Status.REVIEW, "Unpublished")
+
+    @admin.action(description="Archive selected listings", permissions=["publish"])
     def archive(self, request, queryset):
-        count = queryset.update(status=Organisation.Status.ARCHIVED, updated_at=timezone.now())
-        self.message_user(request, f"Archived {count} organisation(s).", messages.SUCCESS)
+        self.move(request, queryset, Organisation.Status.ARCHIVED, "Archived")
 
-    @admin.action(description="Mark selected organisations as reviewed today")
+    @admin.action(description="Mark selected listings as reviewed today", permissions=["change"])
     def mark_reviewed_today(self, request, queryset):
-        count = queryset.update(last_reviewed_on=timezone.localdate(), updated_at=timezone.now())
+        count = 0
+        for organisation in queryset:
+            organisation.mark_reviewed(by=request.user)
+            count += 1
         self.message_user(
             request, f"Marked {count} organisation(s) as reviewed today.", messages.SUCCESS
         )
+
+
+@admin.register(ListingDueForReview)
+class ListingDueForReviewAdmin(admin.ModelAdmin):
+    """The review queue: published listings whose yearly review is due, oldest first."""
+
+    list_display = ["name", "last_reviewed_on", "review_due_on", "edit_listing"]
+    list_display_links = None
+    search_fields = ["name", "slug"]
+    actions = ["mark_reviewed_today"]
+    mark_reviewed_today = OrganisationAdmin.mark_reviewed_today
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).due_for_review()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Review due on")
+    def review_due_on(self, organisation):
+        return organisation.review_due_on or "Never reviewed"
+
+    @admin.display(description="Listing")
+    def edit_listing(self, organisation):
+        url = reverse("admin:orgs_organisation_change", args=[organisation.pk])
+        return format_html('<a href="{}">Review and edit</a>', url)

@@ -1,6 +1,9 @@
 """Organisations: the listings themselves, where they work, the sources behind them and
 the text search reads."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -10,6 +13,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from ..querysets import OrganisationQuerySet
+from .curation import Criterion
 from .vocabularies import ExploitationForm, Language, OrganisationType, Pillar, Population
 
 EARLIEST_FOUNDING_YEAR = 1800
@@ -101,7 +105,21 @@ class Organisation(models.Model):
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
-    last_reviewed_on = models.DateField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    last_reviewed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When a curator last checked the whole listing against its sources; "
+        "published listings are due again after REVIEW_INTERVAL_DAYS.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     seed_fingerprint = models.CharField(
@@ -111,6 +129,16 @@ class Organisation(models.Model):
         help_text="What load_directory last wrote; a different current state means a curator "
         "edited the listing, and the loader leaves it alone.",
     )
+
+    # The workflow: which status may follow which. Publishing, unpublishing and archiving
+    # also need the publish permission (editors).
+    TRANSITIONS = {
+        Status.DRAFT: {Status.REVIEW, Status.ARCHIVED},
+        Status.REVIEW: {Status.DRAFT, Status.PUBLISHED, Status.ARCHIVED},
+        Status.PUBLISHED: {Status.REVIEW, Status.ARCHIVED},
+        Status.ARCHIVED: {Status.DRAFT},
+    }
+    PUBLISH_PERMISSION = "orgs.publish_organisation"
 
     objects = OrganisationQuerySet.as_manager()
     # Every change, by whom and when, field by field; viewable and revertible in the admin.
@@ -148,6 +176,19 @@ class Organisation(models.Model):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def review_due_on(self):
+        if self.last_reviewed_on is None:
+            return None
+        return self.last_reviewed_on + timedelta(days=settings.REVIEW_INTERVAL_DAYS)
+
+    @property
+    def is_review_overdue(self):
+        """A published listing whose yearly review is late (or that was never reviewed)."""
+        if not self.is_published:
+            return False
+        return self.review_due_on is None or self.review_due_on < timezone.localdate()
 
     @property
     def years_active(self):
@@ -196,7 +237,56 @@ class Organisation(models.Model):
             problems.append("choose at least one pillar")
         if not self.sources.all():
             problems.append("add at least one source")
+        met = {a.criterion_id for a in self.assessments.all() if a.is_met}
+        for criterion in Criterion.objects.mandatory():
+            if criterion.pk not in met:
+                problems.append(f"show with evidence that the criterion “{criterion}” is met")
         return problems
+
+    def vetting(self):
+        """Every criterion with this listing's assessment of it (None: not yet checked)."""
+        assessments = {a.criterion_id: a for a in self.assessments.all()}
+        return [(criterion, assessments.get(criterion.pk)) for criterion in Criterion.objects.all()]
+
+    def transition_problems(self, status, user=None):
+        """Why this listing cannot move to ``status`` (for ``user``, when given)."""
+        current, wanted = self.Status(self.status), self.Status(status)
+        if wanted == current:
+            return [f"it is already {wanted.label.lower()}"]
+        if wanted not in self.TRANSITIONS[current]:
+            return [
+                f"a listing that is {current.label.lower()} cannot become {wanted.label.lower()}"
+            ]
+        needs_editor = wanted in {self.Status.PUBLISHED, self.Status.ARCHIVED} or (
+            current == self.Status.PUBLISHED
+        )
+        if needs_editor and user is not None and not user.has_perm(self.PUBLISH_PERMISSION):
+            return ["only editors may publish, unpublish or archive a listing"]
+        if wanted == self.Status.PUBLISHED:
+            return self.publication_problems()
+        return []
+
+    def move_to(self, status, by=None):
+        """Change the status along the workflow, recording who and when (here and in the
+        history). Raises ValidationError with the reasons when the move is not allowed."""
+        problems = self.transition_problems(status, by)
+        if problems:
+            raise ValidationError(problems)
+        before = self.get_status_display()
+        self.status = status
+        self.status_changed_at = timezone.now()
+        self.status_changed_by = by
+        self._change_reason = f"Status: {before} → {self.get_status_display()}"
+        if by is not None:
+            self._history_user = by
+        self.save(update_fields=["status", "status_changed_at", "status_changed_by", "updated_at"])
+
+    def mark_reviewed(self, by=None, on=None):
+        self.last_reviewed_on = on or timezone.localdate()
+        self._change_reason = "Reviewed"
+        if by is not None:
+            self._history_user = by
+        self.save(update_fields=["last_reviewed_on", "updated_at"])
 
     def related(self, limit=4):
         """Other published organisations sharing the most pillars with this one."""
@@ -266,3 +356,12 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ListingDueForReview(Organisation):
+    """Published listings whose yearly review is due: the curators' review queue in the admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "listing due for review"
+        verbose_name_plural = "listings due for review"

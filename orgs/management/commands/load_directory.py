@@ -5,6 +5,9 @@
   the file.
 - A listing a curator has edited (or archived) since the last load is left exactly as the
   curator left it.
+- Vetting assessments in the file are added where the listing has none for that criterion;
+  an existing assessment is never overwritten. A record marked published that does not meet
+  the mandatory criteria (settings.MANDATORY_CRITERIA) is loaded "in review" instead.
 - Vocabularies (pillars, forms of exploitation, populations, languages) are created when
   missing and never overwritten.
 Every record is validated before anything is written; one bad record writes nothing.
@@ -21,6 +24,8 @@ from django_countries import countries
 
 from orgs.models import (
     SCALAR_FIELDS,
+    Assessment,
+    Criterion,
     ExploitationForm,
     Language,
     OperatingCountry,
@@ -97,12 +102,24 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             created_terms = self.load_vocabularies(data)
-            snapshots, problems = self.validate(data.get("organisations", []))
+            records = data.get("organisations", [])
+            snapshots, problems = self.validate(records)
+            assessments, more_problems = self.validate_assessments(records)
+            problems += more_problems
             if problems:
                 raise CommandError("Nothing was loaded:\n" + "\n".join(problems))
+            held_back = self.hold_back_unvetted(snapshots, assessments)
             counts = {"created": 0, "updated": 0, "unchanged": 0, "kept": 0}
             for slug, snapshot in snapshots:
-                counts[self.load_organisation(slug, snapshot)] += 1
+                outcome, organisation = self.load_organisation(slug, snapshot)
+                counts[outcome] += 1
+                if outcome != "kept":
+                    self.add_missing_assessments(organisation, assessments[slug])
+        for slug in held_back:
+            self.stderr.write(
+                f"{slug}: marked published in the file but the mandatory criteria are not all "
+                "met with evidence; loaded in review."
+            )
 
         self.stdout.write(
             f"{len(snapshots)} organisations in {path.name}: {counts['created']} created, "
@@ -169,6 +186,51 @@ class Command(BaseCommand):
             snapshots.append((slug, snapshot))
         return snapshots, problems
 
+    def validate_assessments(self, records):
+        criteria = {criterion.slug: criterion for criterion in Criterion.objects.all()}
+        assessments, problems = {}, []
+        for number, record in enumerate(records, start=1):
+            where = f"record {number} ({record.get('slug') or 'no slug'})"
+            found = assessments[record.get("slug", "")] = []
+            entries = record.get("criteria") or {}
+            if not isinstance(entries, dict):
+                problems.append(f"{where}: criteria must map criterion slugs to assessments")
+                continue
+            for slug, entry in entries.items():
+                if slug not in criteria:
+                    problems.append(f"{where}: unknown criterion {slug}")
+                    continue
+                try:
+                    assessment = Assessment(criterion=criteria[slug], **entry)
+                    assessment.full_clean(exclude=["organisation"], validate_unique=False)
+                except (TypeError, ValueError) as error:
+                    problems.append(f"{where}: criterion {slug}: {error}")
+                except ValidationError as error:
+                    for field, messages in error.message_dict.items():
+                        problems.append(f"{where}: criterion {slug}: {field}: {' '.join(messages)}")
+                else:
+                    found.append(assessment)
+        return assessments, problems
+
+    def hold_back_unvetted(self, snapshots, assessments):
+        """Records marked published that fail the mandatory criteria are loaded in review."""
+        mandatory = {criterion.pk for criterion in Criterion.objects.mandatory()}
+        held_back = []
+        for slug, snapshot in snapshots:
+            met = {a.criterion_id for a in assessments[slug] if a.is_met}
+            if snapshot["status"] == Organisation.Status.PUBLISHED and not mandatory <= met:
+                snapshot["status"] = Organisation.Status.REVIEW
+                held_back.append(slug)
+        return held_back
+
+    def add_missing_assessments(self, organisation, assessments):
+        present = set(organisation.assessments.values_list("criterion_id", flat=True))
+        for assessment in assessments:
+            if assessment.criterion_id not in present:
+                assessment.organisation = organisation
+                assessment._change_reason = "Loaded from the seeded directory"
+                assessment.save()
+
     def load_organisation(self, slug, snapshot):
         wanted = fingerprint(snapshot)
         organisation = Organisation.objects.filter(slug=slug).first()
@@ -176,9 +238,9 @@ class Command(BaseCommand):
             organisation = Organisation(slug=slug)
             outcome = "created"
         elif fingerprint(organisation.snapshot()) != organisation.seed_fingerprint:
-            return "kept"
+            return "kept", organisation
         elif organisation.seed_fingerprint == wanted:
-            return "unchanged"
+            return "unchanged", organisation
         else:
             outcome = "updated"
 
@@ -187,6 +249,7 @@ class Command(BaseCommand):
         organisation.hq_country = snapshot["hq_country"]
         organisation.last_reviewed_on = snapshot["last_reviewed_on"]
         organisation.seed_fingerprint = wanted
+        organisation._change_reason = "Loaded from the seeded directory"
         organisation.save()
         organisation.pillars.set(Pillar.objects.filter(slug__in=snapshot["pillars"]))
         organisation.exploitation_forms.set(
@@ -204,4 +267,4 @@ class Command(BaseCommand):
             Source(organisation=organisation, url=url, supports=supports)
             for url, supports in snapshot["sources"]
         )
-        return outcome
+        return outcome, organisation

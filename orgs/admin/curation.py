@@ -1,0 +1,80 @@
+"""Curation rules in the admin: the vetting criteria, and the accounts of the people who curate.
+
+Editors manage curators' accounts, but only curators': they cannot grant themselves or anyone
+else more than the Curators and Editors roles hold, nor change a superuser."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group, User
+
+from ..models import Criterion
+
+CURATOR_ROLE = "Curators"
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "is_mandatory", "position"]
+    list_editable = ["position"]
+    readonly_fields = ["slug"]
+    fields = ["name", "slug", "question", "explanation", "position"]
+
+    @admin.display(boolean=True, description="Mandatory (setting)")
+    def is_mandatory(self, criterion):
+        return criterion.is_mandatory
+
+    def has_add_permission(self, request):
+        # Criteria come with the code (a migration) because settings name them by slug.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class CuratorAccountAdmin(UserAdmin):
+    """Superusers see Django's user admin unchanged; editors manage curators' accounts only."""
+
+    def is_limited(self, request):
+        return not request.user.is_superuser
+
+    def get_queryset(self, request):
+        users = super().get_queryset(request)
+        if self.is_limited(request):
+            return users.filter(is_superuser=False).exclude(
+                groups__in=Group.objects.exclude(name=CURATOR_ROLE)
+            )
+        return users
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self.is_limited(request) or obj is None:
+            return fieldsets
+        return [
+            (None, {"fields": ["username", "password"]}),
+            ("Personal info", {"fields": ["first_name", "last_name", "email"]}),
+            ("Role", {"fields": ["is_active", "is_staff", "groups"]}),
+        ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and self.is_limited(request):
+            kwargs["queryset"] = Group.objects.filter(name=CURATOR_ROLE)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if self.is_limited(request):
+            obj.is_superuser = False
+            if not change:
+                obj.is_staff = True
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if self.is_limited(request):
+            # Anything an editor adds is a curator: staff, in the Curators group, nothing more.
+            user = form.instance
+            user.groups.add(Group.objects.get(name=CURATOR_ROLE))
+            user.user_permissions.clear()
