@@ -1,5 +1,6 @@
 """The domain of Pillars: organisations, the four pillars they work on, the vocabularies that
-describe them, and the curation records kept about them. One module per concern."""
+describe them, the curation records kept about them, and what the public suggests to curators.
+One module per concern."""
 
 from .organisation import (
     EARLIEST_FOUNDING_YEAR,
@@ -8,6 +9,13 @@ from .organisation import (
     Organisation,
     SearchDocument,
     Source,
+)
+from .suggestions import (
+    CORRECTABLE_FIELDS,
+    Correction,
+    OrganisationSuggestion,
+    PublicSubmission,
+    Refused,
 )
 from .vocabularies import (
     ExploitationForm,
@@ -19,15 +27,20 @@ from .vocabularies import (
 )
 
 __all__ = [
+    "CORRECTABLE_FIELDS",
     "EARLIEST_FOUNDING_YEAR",
     "SCALAR_FIELDS",
+    "Correction",
     "ExploitationForm",
     "Language",
     "OperatingCountry",
     "Organisation",
+    "OrganisationSuggestion",
     "OrganisationType",
     "Pillar",
     "Population",
+    "PublicSubmission",
+    "Refused",
     "SearchDocument",
     "Source",
     "Term",
