@@ -1,3 +1,3 @@
 """Curation: the Django admin as the curators' workplace, one module per concern."""
 
-from . import organisation, vocabularies  # noqa: F401 (registers the admins)
+from . import organisation, suggestions, vocabularies  # noqa: F401 (registers the admins)
