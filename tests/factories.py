@@ -1,9 +1,17 @@
-"""Factories for test data: published, fully-sourced organisations unless told otherwise."""
+"""Factories for test data: published, fully-sourced organisations unless told otherwise, and
+what the public sends the curators."""
 
 import factory
 from django.utils import timezone
 
-from orgs.models import OperatingCountry, Organisation, Pillar, Source
+from orgs.models import (
+    Correction,
+    OperatingCountry,
+    Organisation,
+    OrganisationSuggestion,
+    Pillar,
+    Source,
+)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -42,3 +50,32 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
             Source.objects.create(
                 organisation=self, url=f"https://{self.slug}.example.org/about", supports="all"
             )
+
+
+class OrganisationSuggestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganisationSuggestion
+        skip_postgeneration_save = True
+
+    name = "Lantern Project"
+    website = "https://lantern.example.org/"
+    description = "Supports survivors of labour exploitation in Leeds with housing and advice."
+    country = "GB"
+    email = "sender@example.net"
+    source_url = "https://register.example.org/lantern"
+
+    @factory.post_generation
+    def pillars(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.pillars.set(Pillar.objects.filter(slug__in=extracted))
+
+
+class CorrectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Correction
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    field = "website"
+    proposed_value = "https://new-address.example.org/"
+    evidence_url = "https://register.example.org/entry"
+    email = "sender@example.net"
