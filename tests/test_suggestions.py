@@ -6,7 +6,7 @@ from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.urls import reverse
 
-from orgs.models import Correction, Organisation, OrganisationSuggestion, Source
+from orgs.models import Correction, Organisation, OrganisationSuggestion, Pillar, Source
 from orgs.models.suggestions import SOURCE_SUPPORTS, summary_from
 
 from .factories import CorrectionFactory, OrganisationFactory, OrganisationSuggestionFactory
@@ -20,8 +20,6 @@ CORRECTIONS_ADMIN = reverse("admin:orgs_correction_changelist")
 
 
 def suggestion_data(**overrides):
-    from orgs.models import Pillar
-
     data = {
         "name": "Lantern Project",
         "website": "https://lantern.example.org/",
@@ -334,7 +332,8 @@ def test_suggestion_becomes_a_draft_listing_through_the_admin_action(admin_clien
     assert listing.hq_country.code == "GB"
     assert sorted(p.slug for p in listing.pillars.all()) == ["policy", "recovery"]
     assert len(listing.summary) <= 300
-    assert listing.summary.endswith("survivors.…") or listing.summary.endswith("…")
+    assert listing.summary.startswith("Works with survivors. Works with survivors.")
+    assert listing.summary.endswith("…")
     assert [(s.url, s.supports) for s in Source.objects.filter(organisation=listing)] == [
         ("https://register.example.org/lantern", SOURCE_SUPPORTS)
     ]
