@@ -119,7 +119,9 @@ STORAGES = {
 
 # Production hardening. Each can be relaxed through the environment, for example
 # SECURE_SSL_REDIRECT=0 behind a proxy that already redirects.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+# Behind a TLS-terminating proxy, its X-Forwarded-* headers are trusted (and only then).
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
@@ -144,3 +146,5 @@ ORGS_PAGE_SIZE = 20
 MANDATORY_CRITERIA = env_list("MANDATORY_CRITERIA", "long-standing")
 # A published listing is due for review this many days after its last review.
 REVIEW_INTERVAL_DAYS = int(os.environ.get("REVIEW_INTERVAL_DAYS", "365"))
+# Suggestions and corrections from the public: how many one address may send in an hour.
+ORGS_SUBMISSIONS_PER_HOUR = int(os.environ.get("ORGS_SUBMISSIONS_PER_HOUR", "5"))

@@ -10,6 +10,13 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("organisations/", views.OrganisationListView.as_view(), name="list"),
     path("organisations/<slug:slug>/", views.OrganisationDetailView.as_view(), name="detail"),
+    path(
+        "organisations/<slug:slug>/correction/",
+        views.CorrectionView.as_view(),
+        name="correction",
+    ),
     path("pillars/<slug:slug>/", views.PillarDetailView.as_view(), name="pillar"),
     path("methodology/", views.MethodologyView.as_view(), name="methodology"),
+    path("suggest/", views.OrganisationSuggestionView.as_view(), name="suggest"),
+    path("suggest/thanks/", views.SuggestionThanksView.as_view(), name="suggestion_thanks"),
 ]

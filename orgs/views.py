@@ -3,10 +3,16 @@ or archived listing can never be shown."""
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.views.generic import DetailView, TemplateView
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse_lazy
+from django.views.generic import CreateView, DetailView, TemplateView
 from django_filters.views import FilterView
 
+from . import ratelimit
 from .filters import OrganisationFilter
+from .forms import CorrectionForm, OrganisationSuggestionForm
 from .models import Criterion, Organisation, Pillar
 
 
@@ -94,3 +100,59 @@ class MethodologyView(TemplateView):
             review_interval_months=round(settings.REVIEW_INTERVAL_DAYS / 30.4),
             **kwargs,
         )
+
+
+class PublicSubmissionMixin:
+    """Sending something to the curators: limited per address, and a robot that fills in the
+    honeypot is thanked like anyone else while nothing is stored."""
+
+    success_url = reverse_lazy("orgs:suggestion_thanks")
+
+    def post(self, request, *args, **kwargs):
+        if not ratelimit.may_submit(request):
+            response = TemplateResponse(
+                request,
+                "orgs/suggestion_limited.html",
+                {"per_hour": settings.ORGS_SUBMISSIONS_PER_HOUR},
+                status=429,
+            )
+            response["Retry-After"] = str(ratelimit.WINDOW_SECONDS)
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        ratelimit.count_submission(self.request)
+        if not form.caught_in_honeypot:
+            form.save()
+        return HttpResponseRedirect(self.success_url)
+
+    def form_invalid(self, form):
+        if form.caught_in_honeypot:
+            ratelimit.count_submission(self.request)
+            return HttpResponseRedirect(self.success_url)
+        return super().form_invalid(form)
+
+
+class OrganisationSuggestionView(PublicSubmissionMixin, CreateView):
+    form_class = OrganisationSuggestionForm
+    template_name = "orgs/suggestion_form.html"
+
+
+class CorrectionView(PublicSubmissionMixin, CreateView):
+    form_class = CorrectionForm
+    template_name = "orgs/correction_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        # Only a published listing can be corrected; a draft's address must stay a 404.
+        self.organisation = get_object_or_404(Organisation.objects.published(), slug=kwargs["slug"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organisation": self.organisation}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(organisation=self.organisation, **kwargs)
+
+
+class SuggestionThanksView(TemplateView):
+    template_name = "orgs/suggestion_thanks.html"

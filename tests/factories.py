@@ -1,9 +1,19 @@
-"""Factories for test data: published, fully-sourced organisations unless told otherwise."""
+"""Factories for test data: published, fully-sourced organisations unless told otherwise, and
+what the public sends the curators."""
 
 import factory
 from django.utils import timezone
 
-from orgs.models import Assessment, Criterion, OperatingCountry, Organisation, Pillar, Source
+from orgs.models import (
+    Assessment,
+    Correction,
+    Criterion,
+    OperatingCountry,
+    Organisation,
+    OrganisationSuggestion,
+    Pillar,
+    Source,
+)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -54,3 +64,32 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
                 evidence_url=f"https://{self.slug}.example.org/about",
                 checked_on=timezone.localdate(),
             )
+
+
+class OrganisationSuggestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganisationSuggestion
+        skip_postgeneration_save = True
+
+    name = "Lantern Project"
+    website = "https://lantern.example.org/"
+    description = "Supports survivors of labour exploitation in Leeds with housing and advice."
+    country = "GB"
+    email = "sender@example.net"
+    source_url = "https://register.example.org/lantern"
+
+    @factory.post_generation
+    def pillars(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.pillars.set(Pillar.objects.filter(slug__in=extracted))
+
+
+class CorrectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Correction
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    field = "website"
+    proposed_value = "https://new-address.example.org/"
+    evidence_url = "https://register.example.org/entry"
+    email = "sender@example.net"

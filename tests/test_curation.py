@@ -373,3 +373,8 @@ def test_a_seeded_listing_without_the_mandatory_evidence_is_loaded_in_review(set
     call_command("load_directory", verbosity=0)
     assert Organisation.objects.get(slug="anti-slavery-international").is_published
     assert Organisation.objects.get(slug="stop-the-traffik").status == Status.REVIEW
+
+
+def test_curators_handle_the_public_suggestions_and_corrections(curator_client):
+    for queue in ["orgs_organisationsuggestion", "orgs_correction"]:
+        assert curator_client.get(reverse(f"admin:{queue}_changelist")).status_code == 200

@@ -1,5 +1,6 @@
 """The domain of Pillars: organisations, the four pillars they work on, the vocabularies that
-describe them, and the curation records kept about them. One module per concern."""
+describe them, the curation records kept about them, and what the public suggests to curators.
+One module per concern."""
 
 from .curation import Assessment, Criterion
 from .organisation import (
@@ -11,6 +12,13 @@ from .organisation import (
     SearchDocument,
     Source,
 )
+from .suggestions import (
+    CORRECTABLE_FIELDS,
+    Correction,
+    OrganisationSuggestion,
+    PublicSubmission,
+    Refused,
+)
 from .vocabularies import (
     ExploitationForm,
     Language,
@@ -21,18 +29,23 @@ from .vocabularies import (
 )
 
 __all__ = [
+    "CORRECTABLE_FIELDS",
     "EARLIEST_FOUNDING_YEAR",
     "SCALAR_FIELDS",
     "Assessment",
+    "Correction",
     "Criterion",
     "ExploitationForm",
     "Language",
     "ListingDueForReview",
     "OperatingCountry",
     "Organisation",
+    "OrganisationSuggestion",
     "OrganisationType",
     "Pillar",
     "Population",
+    "PublicSubmission",
+    "Refused",
     "SearchDocument",
     "Source",
     "Term",
