@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_countries",
     "django_filters",
     "simple_history",
@@ -75,6 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "orgs.context_processors.canonical",
             ],
         },
     },
@@ -148,3 +150,6 @@ MANDATORY_CRITERIA = env_list("MANDATORY_CRITERIA", "long-standing")
 REVIEW_INTERVAL_DAYS = int(os.environ.get("REVIEW_INTERVAL_DAYS", "365"))
 # Suggestions and corrections from the public: how many one address may send in an hour.
 ORGS_SUBMISSIONS_PER_HOUR = int(os.environ.get("ORGS_SUBMISSIONS_PER_HOUR", "5"))
+# The public address of the site, e.g. https://pillars.example.org (no trailing slash), for
+# canonical links, OpenGraph and the sitemap; blank: the address of the request.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")

@@ -1,7 +1,11 @@
 """Top-level URLs: the admin and the public directory."""
 
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from orgs.sitemaps import SITEMAPS
+from orgs.views import RobotsView
 
 admin.site.site_header = "Pillars curation"
 admin.site.site_title = "Pillars curation"
@@ -9,5 +13,7 @@ admin.site.index_title = "Directory"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", RobotsView.as_view(), name="robots"),
     path("", include("orgs.urls")),
 ]

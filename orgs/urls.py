@@ -17,6 +17,9 @@ urlpatterns = [
     ),
     path("pillars/<slug:slug>/", views.PillarDetailView.as_view(), name="pillar"),
     path("methodology/", views.MethodologyView.as_view(), name="methodology"),
+    path("countries/", views.CountryListView.as_view(), name="countries"),
+    path("countries/<str:code>/", views.CountryDetailView.as_view(), name="country"),
+    path("guide/", views.GuideView.as_view(), name="guide"),
     path("suggest/", views.OrganisationSuggestionView.as_view(), name="suggest"),
     path("suggest/thanks/", views.SuggestionThanksView.as_view(), name="suggestion_thanks"),
 ]

@@ -2,26 +2,31 @@
 or archived listing can never be shown."""
 
 from django.conf import settings
-from django.db.models import Count, Q
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse_lazy
-from django.views.generic import CreateView, DetailView, TemplateView
+from django.urls import reverse, reverse_lazy
+from django.views.generic import CreateView, DetailView, ListView, TemplateView
+from django_countries.fields import Country
 from django_filters.views import FilterView
 
 from . import ratelimit
 from .filters import OrganisationFilter
 from .forms import CorrectionForm, OrganisationSuggestionForm
-from .models import Criterion, Organisation, Pillar
+from .models import Criterion, OperatingCountry, Organisation, Pillar
 
 
-def pillars_with_counts():
-    published = Q(organisations__status=Organisation.Status.PUBLISHED)
-    # Aggregating queries ignore Meta.ordering, so the order is spelt out.
-    return Pillar.objects.annotate(
-        organisation_count=Count("organisations", filter=published)
-    ).order_by("position", "name")
+class ForgivingPaginationMixin:
+    """Pages of ``ORGS_PAGE_SIZE`` listings, where a missing, malformed or out-of-range page
+    number shows the nearest real page instead of an error."""
+
+    def get_paginate_by(self, queryset):
+        return settings.ORGS_PAGE_SIZE
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
 
 
 class HomeView(TemplateView):
@@ -29,22 +34,19 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            pillars=pillars_with_counts(),
+            pillars=Pillar.objects.with_organisation_counts(),
             organisation_count=Organisation.objects.published().count(),
             **kwargs,
         )
 
 
-class OrganisationListView(FilterView):
+class OrganisationListView(ForgivingPaginationMixin, FilterView):
     model = Organisation
     filterset_class = OrganisationFilter
     template_name = "orgs/organisation_list.html"
 
     def get_queryset(self):
         return Organisation.objects.published().with_card_relations()
-
-    def get_paginate_by(self, queryset):
-        return settings.ORGS_PAGE_SIZE
 
     def get_strict(self):
         # Invalid parameters are reported and ignored, never turned into an empty page.
@@ -57,12 +59,6 @@ class OrganisationListView(FilterView):
         if not context["paginator"].count and filterset.search_text:
             context["did_you_mean"] = filterset.did_you_mean()
         return context
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size)
-        # get_page() turns a missing, malformed or out-of-range page into the nearest real one.
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
 
 
 class OrganisationDetailView(DetailView):
@@ -87,6 +83,66 @@ class PillarDetailView(DetailView):
             .order_by("name")
         )
         return super().get_context_data(organisations=organisations, **kwargs)
+
+
+class CountryListView(TemplateView):
+    """Every country where listed organisations work, with how many."""
+
+    template_name = "orgs/country_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            countries=OperatingCountry.objects.with_published_counts(), **kwargs
+        )
+
+
+class CountryDetailView(ForgivingPaginationMixin, ListView):
+    """The organisations working in one country, and which pillars they cover there: the
+    gaps are as telling as the counts."""
+
+    template_name = "orgs/country_detail.html"
+    context_object_name = "organisations"
+
+    def get(self, request, *args, **kwargs):
+        code = kwargs["code"]
+        self.country = Country(code=code.upper())
+        if not self.country.name or len(code) != 2:
+            raise Http404("No such country code.")
+        if code != code.lower():
+            # One address per country page: /countries/gb/.
+            return HttpResponsePermanentRedirect(self.country_url(code.lower()))
+        return super().get(request, *args, **kwargs)
+
+    def country_url(self, code):
+        return reverse("orgs:country", kwargs={"code": code})
+
+    def get_queryset(self):
+        return (
+            Organisation.objects.published()
+            .operating_in([self.country.code])
+            .with_card_relations()
+            .order_by("name")
+        )
+
+    def get_context_data(self, **kwargs):
+        coverage = list(Pillar.objects.with_organisation_counts(country=self.country.code))
+        return super().get_context_data(
+            country=self.country,
+            coverage=coverage,
+            gaps=[pillar for pillar in coverage if not pillar.organisation_count],
+            **kwargs,
+        )
+
+
+class GuideView(TemplateView):
+    """How to choose an organisation to support, in our own words."""
+
+    template_name = "pages/guide.html"
+
+
+class RobotsView(TemplateView):
+    template_name = "robots.txt"
+    content_type = "text/plain; charset=utf-8"
 
 
 class MethodologyView(TemplateView):

@@ -94,3 +94,16 @@ def test_pillar_page_query_count_is_fixed(
 def test_methodology_page_needs_one_query(client, db, django_assert_num_queries):
     with django_assert_num_queries(1):
         client.get(reverse("orgs:methodology"))
+
+
+@pytest.mark.parametrize("organisations", [0, 30])
+def test_country_pages_query_counts_are_fixed(
+    client, vocabulary, django_assert_num_queries, organisations
+):
+    rich_organisations(organisations)
+    # countries with counts.
+    with django_assert_num_queries(1):
+        client.get(reverse("orgs:countries"))
+    # count, page, the page's pillars, coverage by pillar (no page, no pillars when empty).
+    with django_assert_num_queries(4 if organisations else 2):
+        client.get(reverse("orgs:country", args=["gb"]))

@@ -9,7 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django_countries.fields import CountryField
+from django_countries.fields import Country, CountryField
 from simple_history.models import HistoricalRecords
 
 from ..querysets import OrganisationQuerySet
@@ -298,6 +298,19 @@ class Organisation(models.Model):
         )
 
 
+class OperatingCountryQuerySet(models.QuerySet):
+    def with_published_counts(self):
+        """Every country where published organisations work, with how many, by country name."""
+        rows = (
+            self.filter(organisation__status=Organisation.Status.PUBLISHED)
+            .values("country")
+            .annotate(organisation_count=models.Count("organisation", distinct=True))
+            .order_by()
+        )
+        listed = [(Country(code=row["country"]), row["organisation_count"]) for row in rows]
+        return sorted(listed, key=lambda pair: pair[0].name)
+
+
 class OperatingCountry(models.Model):
     """A country an organisation works in (one row each, so filters and counts are plain SQL)."""
 
@@ -305,6 +318,8 @@ class OperatingCountry(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="operating_countries"
     )
     country = CountryField()
+
+    objects = OperatingCountryQuerySet.as_manager()
 
     class Meta:
         ordering = ["country"]

@@ -22,9 +22,24 @@ class Term(models.Model):
         return self.name
 
 
+class PillarQuerySet(models.QuerySet):
+    def with_organisation_counts(self, country=None):
+        """Each pillar with ``organisation_count``: published organisations working on it
+        (in ``country``, an ISO alpha-2 code, when given)."""
+        working = models.Q(organisations__status="published")
+        if country:
+            working &= models.Q(organisations__operating_countries__country=country)
+        # Aggregating queries ignore Meta.ordering, so the order is spelt out.
+        return self.annotate(
+            organisation_count=models.Count("organisations", filter=working, distinct=True)
+        ).order_by("position", "name")
+
+
 class Pillar(Term):
     """One of the four kinds of long-term work that end trafficking: intelligence, education,
     policy and recovery. The directory is organised around them."""
+
+    objects = PillarQuerySet.as_manager()
 
     class Meta(Term.Meta):
         pass
