@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEV := DEBUG=1
 
-.PHONY: install run test test-sqlite test-postgres lint format lock superuser clean bench
+.PHONY: install run test test-sqlite test-postgres lint format lock superuser clean bench lighthouse
 
 $(INSTALLED): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ test-postgres: install
 # Search benchmark at 100,000 synthetic organisations on both databases (docs/benchmarks.md).
 bench: install
 	bin/bench
+
+# Lighthouse scores of the home, search and profile pages (docs/lighthouse.md); needs npm.
+lighthouse: install
+	bin/lighthouse
 
 # Re-pin dependencies after changing pyproject.toml.
 lock:
