@@ -233,6 +233,7 @@ def test_every_change_is_recorded_with_who_which_fields_and_values_and_can_be_re
         "summary": organisation.summary,
         "organisation_type": organisation.organisation_type,
         "pillars": [p.pk for p in organisation.pillars.all()],
+        "countries": ["GB", "IE"],
         "sources-TOTAL_FORMS": "1",
         "sources-INITIAL_FORMS": "1",
         "sources-MIN_NUM_FORMS": "0",
@@ -269,6 +270,45 @@ def test_every_change_is_recorded_with_who_which_fields_and_values_and_can_be_re
     organisation.refresh_from_db()
     assert organisation.name == "Harbour Trust"
     assert organisation.history.count() == recorded + 2
+
+
+def test_changes_to_countries_and_sources_are_recorded_in_the_history(
+    admin_client, admin_user, organisation
+):
+    url = reverse("admin:orgs_organisation_change", args=[organisation.pk])
+    source = organisation.sources.get()
+    data = {
+        "name": organisation.name,
+        "summary": organisation.summary,
+        "organisation_type": organisation.organisation_type,
+        "pillars": [p.pk for p in organisation.pillars.all()],
+        "countries": ["GB", "FR"],
+        "sources-TOTAL_FORMS": "2",
+        "sources-INITIAL_FORMS": "1",
+        "sources-MIN_NUM_FORMS": "0",
+        "sources-MAX_NUM_FORMS": "1000",
+        "sources-0-id": str(source.pk),
+        "sources-0-organisation": str(organisation.pk),
+        "sources-0-url": source.url,
+        "sources-0-supports": source.supports,
+        "sources-1-url": "https://register.example.org/harbour",
+        "sources-1-supports": "registration",
+        "assessments-TOTAL_FORMS": "0",
+        "assessments-INITIAL_FORMS": "0",
+        "assessments-MIN_NUM_FORMS": "0",
+        "assessments-MAX_NUM_FORMS": "5",
+    }
+    assert admin_client.post(url, data).status_code == 302
+    latest = organisation.history.first()
+    assert latest.history_user == admin_user
+    assert latest.history_change_reason == (
+        "Countries: added FR; removed IE. "
+        "Sources: added https://register.example.org/harbour (registration)"
+    )
+    history_page = admin_client.get(
+        reverse("admin:orgs_organisation_history", args=[organisation.pk])
+    )
+    assert "Countries: added FR; removed IE." in history_page.content.decode()
 
 
 # The review schedule

@@ -216,8 +216,12 @@ class OrganisationAdmin(SimpleHistoryAdmin):
         return {} if obj is not None else {"slug": ["name"]}
 
     def save_related(self, request, form, formsets, change):
+        organisation = form.instance
+        before = organisation.related_record() if change else None
         super().save_related(request, form, formsets, change)
-        form.save_countries(form.instance)
+        form.save_countries(organisation)
+        if before is not None:
+            organisation.record_related_changes(before)
 
     def save_formset(self, request, form, formset, change):
         # Who checked a criterion is recorded for curators; it is never shown publicly.

@@ -145,6 +145,8 @@ class Organisation(models.Model):
     history = HistoricalRecords(
         m2m_fields=[pillars, exploitation_forms, populations, languages],
         excluded_fields=["updated_at", "seed_fingerprint"],
+        # Long enough to say how countries and sources changed (record_related_changes).
+        history_change_reason_field=models.TextField(null=True),
     )
 
     class Meta:
@@ -228,6 +230,31 @@ class Organisation(models.Model):
             "countries": sorted(row.country.code for row in self.operating_countries.all()),
             "sources": [[source.url, source.supports] for source in self.sources.all()],
         }
+
+    def related_record(self):
+        """The countries and sources of this listing, which live in their own tables and so
+        are not in its history rows; ``record_related_changes`` records what changed."""
+        return {
+            "Countries": [row.country.code for row in self.operating_countries.all()],
+            "Sources": [f"{source.url} ({source.supports})" for source in self.sources.all()],
+        }
+
+    def record_related_changes(self, before):
+        """Add a history record saying how the countries and sources changed since
+        ``before`` (from ``related_record()``), if they did."""
+        after = self.related_record()
+        changes = []
+        for label, old in before.items():
+            new = after[label]
+            if old != new:
+                added = [item for item in new if item not in old]
+                removed = [item for item in old if item not in new]
+                parts = [f"added {', '.join(added)}" if added else ""]
+                parts.append(f"removed {', '.join(removed)}" if removed else "")
+                changes.append(f"{label}: " + "; ".join(part for part in parts if part))
+        if changes:
+            self._change_reason = ". ".join(changes)
+            self.save(update_fields=["updated_at"])
 
     def publication_problems(self):
         """What stops this listing from being published, in words a curator can act on."""
