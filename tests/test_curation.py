@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from orgs.models import Assessment, Criterion, Organisation
+from orgs.models import Assessment, Criterion, Organisation, Pillar
 
 from .factories import OrganisationFactory
 
@@ -264,12 +264,18 @@ def test_every_change_is_recorded_with_who_which_fields_and_values_and_can_be_re
     revert_url = reverse(
         "admin:orgs_organisation_simple_history", args=[organisation.pk, before.history_id]
     )
+    organisation.pillars.set(Pillar.objects.filter(slug="policy"))
     form = admin_client.get(revert_url).context["adminform"].form
     assert form.initial["name"] == "Harbour Trust"
-    assert admin_client.post(revert_url, {**data, "name": form.initial["name"]}).status_code == 302
+    recovery_and_education = set(
+        Pillar.objects.filter(slug__in=["recovery", "education"]).values_list("pk", flat=True)
+    )
+    assert set(form.initial["pillars"]) == recovery_and_education
+    reverted = {**data, "name": form.initial["name"], "pillars": form.initial["pillars"]}
+    assert admin_client.post(revert_url, reverted).status_code == 302
     organisation.refresh_from_db()
     assert organisation.name == "Harbour Trust"
-    assert organisation.history.count() == recorded + 2
+    assert set(organisation.pillars.values_list("pk", flat=True)) == recovery_and_education
 
 
 def test_changes_to_countries_and_sources_are_recorded_in_the_history(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from ..models import (
     Assessment,
@@ -105,6 +106,15 @@ class OrganisationForm(forms.ModelForm):
             self.initial["countries"] = [
                 row.country.code for row in self.instance.operating_countries.all()
             ]
+        # On django-simple-history's revert page the instance is a past version: offer its
+        # pillars, forms, populations and languages, not today's.
+        past = getattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
+        if past is not None:
+            for name in ["pillars", "exploitation_forms", "populations", "languages"]:
+                target = self._meta.model._meta.get_field(name).related_model._meta.model_name
+                self.initial[name] = [
+                    getattr(row, f"{target}_id") for row in getattr(past, name).all()
+                ]
 
     def clean(self):
         cleaned = super().clean()
