@@ -138,3 +138,5 @@ LOGGING = {
 
 # Pillars' own settings.
 ORGS_PAGE_SIZE = 20
+# The largest CSV file the admin imports (10,000 listings are about 6 MB).
+ORGS_CSV_MAX_UPLOAD_BYTES = int(os.environ.get("ORGS_CSV_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
