@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
 
 from orgs.management.commands.load_directory import DEFAULT_FILE, Command
@@ -56,3 +57,40 @@ def archived(vocabulary):
     return OrganisationFactory(
         name="Old Archive", slug="old-archive", status=Organisation.Status.ARCHIVED
     )
+
+
+def staff_user(django_user_model, username, *codenames):
+    user = django_user_model.objects.create_user(username, password="pw", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+@pytest.fixture
+def curator(db, django_user_model):
+    """Staff who may add and change listings, but not publish or archive them."""
+    return staff_user(
+        django_user_model,
+        "curator",
+        "view_organisation",
+        "add_organisation",
+        "change_organisation",
+    )
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    """Staff who may also publish and archive."""
+    return staff_user(
+        django_user_model,
+        "editor",
+        "view_organisation",
+        "add_organisation",
+        "change_organisation",
+        "publish_organisation",
+    )
+
+
+@pytest.fixture
+def viewer(db, django_user_model):
+    """Staff who may only look at listings."""
+    return staff_user(django_user_model, "viewer", "view_organisation")
