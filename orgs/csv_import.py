@@ -19,7 +19,7 @@ from datetime import date
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django_countries import countries
 
@@ -186,14 +186,18 @@ class ListingImport:
             if any(cell.strip() for cell in cells)
         ]
         self.result.rows = len(numbered)
-        with transaction.atomic():
-            changes = self.check_rows(header, numbered)
-            bulk = len(changes) >= SUSPEND_SEARCH_TRIGGERS_FROM
-            # Inside the transaction: a rollback puts the triggers back as they were.
-            with schema.suspended(connection) if bulk else nullcontext():
-                self.write(changes)
-            if self.result.problems or self.result.dry_run:
-                transaction.set_rollback(True)
+        try:
+            with transaction.atomic():
+                changes = self.check_rows(header, numbered)
+                bulk = len(changes) >= SUSPEND_SEARCH_TRIGGERS_FROM
+                # Inside the transaction: a rollback puts the triggers back as they were.
+                with schema.suspended(connection) if bulk else nullcontext():
+                    self.write(changes)
+                if self.result.problems or self.result.dry_run:
+                    transaction.set_rollback(True)
+        except IntegrityError as error:
+            # Only a listing created elsewhere while this file was being imported gets here.
+            self.problem(None, "", f"The database refused the import, so nothing changed: {error}")
         self.result.problems.sort(
             key=lambda p: (p.row or 0, COLUMNS.index(p.column) + 1 if p.column in COLUMNS else 0)
         )
@@ -224,23 +228,21 @@ class ListingImport:
         changes, first_row_of = [], {}
         for start in range(0, len(numbered), BATCH):
             batch = numbered[start : start + BATCH]
-            slugs = [
-                cells[header.index("slug")].strip()
-                for _, cells in batch
-                if len(cells) == len(header)
-            ]
+            rows = []
+            for number, cells in batch:
+                if len(cells) == len(header):
+                    cells = [unescape_formula(cell.strip()) for cell in cells]
+                    rows.append((number, dict(zip(header, cells, strict=True))))
+                else:
+                    self.problem(
+                        number, "", f"has {len(cells)} cells where the header has {len(header)}"
+                    )
+            slugs = [row["slug"] for _, row in rows]
             existing = {
                 o.slug: o
                 for o in Organisation.objects.filter(slug__in=slugs).with_snapshot_relations()
             }
-            for number, cells in batch:
-                if len(cells) != len(header):
-                    self.problem(
-                        number, "", f"has {len(cells)} cells where the header has {len(header)}"
-                    )
-                    continue
-                cells = [unescape_formula(cell.strip()) for cell in cells]
-                row = dict(zip(header, cells, strict=True))
+            for number, row in rows:
                 slug = row["slug"]
                 if slug in first_row_of:
                     self.problem(number, "slug", f"{slug} is also on row {first_row_of[slug]}")

@@ -480,3 +480,15 @@ def test_curator_with_add_and_change_permission_can_import(client, curator, voca
 def test_anonymous_visitors_are_sent_to_the_login_page(client):
     assert client.get(IMPORT).status_code == 302
     assert client.get(EXPORT).status_code == 302
+
+
+def test_a_slug_that_looks_like_a_formula_still_matches_its_listing(vocabulary, tmp_path):
+    OrganisationFactory(
+        slug="-dash-first", name="Dash First", website="", status="draft", sources=[]
+    )
+    text = export()
+    assert "'-dash-first" in text
+    before = state()
+    out, _ = import_file(tmp_path, text)
+    assert "1 unchanged" in out
+    assert state() == before
