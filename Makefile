@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEV := DEBUG=1
 
-.PHONY: install run test test-sqlite test-postgres lint format lock superuser clean bench
+.PHONY: install run test test-sqlite test-postgres lint format lock superuser clean bench bench-import
 
 $(INSTALLED): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ test-postgres: install
 # Search benchmark at 100,000 synthetic organisations on both databases (docs/benchmarks.md).
 bench: install
 	bin/bench
+
+# CSV import of 10,000 synthetic listings, new then unchanged, on both databases.
+bench-import: install
+	bin/bench-import
 
 # Re-pin dependencies after changing pyproject.toml.
 lock:

@@ -250,6 +250,14 @@ class Organisation(models.Model):
 
     def transition_problems(self, status, user=None):
         """Why this listing cannot move to ``status`` (for ``user``, when given)."""
+        problems = self.workflow_problems(status, user)
+        if not problems and status == self.Status.PUBLISHED:
+            return self.publication_problems()
+        return problems
+
+    def workflow_problems(self, status, user=None):
+        """Whether the workflow allows the move, and ``user`` may make it (not whether the
+        listing is ready to publish: that is ``publication_problems()``)."""
         current, wanted = self.Status(self.status), self.Status(status)
         if wanted == current:
             return [f"it is already {wanted.label.lower()}"]
@@ -262,8 +270,6 @@ class Organisation(models.Model):
         )
         if needs_editor and user is not None and not user.has_perm(self.PUBLISH_PERMISSION):
             return ["only editors may publish, unpublish or archive a listing"]
-        if wanted == self.Status.PUBLISHED:
-            return self.publication_problems()
         return []
 
     def move_to(self, status, by=None):
