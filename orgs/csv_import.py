@@ -8,7 +8,9 @@ back. Rows that would change nothing are never written: no history, ``updated_at
 
 Writing is in batches of bulk inserts and updates, history included (one historical record per
 changed listing, with the m2m state, the reason and the user), because row-by-row saves send
-one history record per m2m field and cost minutes at 10,000 rows.
+one history record per m2m field and cost minutes at 10,000 rows. Vetting assessments (the
+``criteria`` column) are compared criterion by criterion: only those that changed are created,
+updated or deleted, each with its own historical record.
 """
 
 import csv
@@ -22,17 +24,21 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django_countries import countries
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .csv_format import (
     COLUMNS,
     LIST_COLUMNS,
     REQUIRED_COLUMNS,
+    CriteriaOrder,
+    parse_criteria,
     parse_sources,
     split_list,
     unescape_formula,
 )
 from .models import (
     SCALAR_FIELDS,
+    Assessment,
     ExploitationForm,
     Language,
     OperatingCountry,
@@ -60,6 +66,14 @@ VOCABULARIES = {
 COUNTRY_CODES = frozenset(code for code, _ in countries)
 TEXT_COLUMNS = [c for c in SCALAR_FIELDS if c not in ("founded", "status")]
 WRITTEN_FIELDS = [*SCALAR_FIELDS, "hq_country", "last_reviewed_on"]
+ASSESSMENT_FIELDS = ["result", "checked_on", "evidence_url", "note"]
+# How a criteria line names an assessment's fields in a problem.
+ASSESSMENT_LABELS = {
+    "result": "result",
+    "checked_on": "date checked",
+    "evidence_url": "evidence URL",
+    "note": "note",
+}
 
 
 @dataclass(frozen=True)
@@ -123,6 +137,7 @@ def default_snapshot():
         "last_reviewed_on": None,
         **{column: [] for column in LIST_COLUMNS},
         "sources": [],
+        "criteria": [],
     }
 
 
@@ -163,6 +178,7 @@ class ListingImport:
         self.progress = progress or (lambda stage, done, total: None)
         self.result = ImportResult(dry_run=dry_run)
         self.defaults = default_snapshot()
+        self.criteria = CriteriaOrder()
         self.known = {
             column: dict(model.objects.values_list(key, "pk"))
             for column, (model, key) in VOCABULARIES.items()
@@ -239,8 +255,7 @@ class ListingImport:
                     )
             slugs = [row["slug"] for _, row in rows]
             existing = {
-                o.slug: o
-                for o in Organisation.objects.filter(slug__in=slugs).with_snapshot_relations()
+                o.slug: o for o in Organisation.objects.filter(slug__in=slugs).with_csv_relations()
             }
             for number, row in rows:
                 slug = row["slug"]
@@ -263,7 +278,7 @@ class ListingImport:
             self.problem(number, column, message)
 
         values = self.parse(row, problem)
-        before = organisation.snapshot() if organisation else None
+        before = self.criteria.state_of(organisation) if organisation else None
         wanted = {**(before or self.defaults), **values}
         if before is not None and wanted == before:
             self.result.unchanged += 1
@@ -310,7 +325,7 @@ class ListingImport:
         return Change(number, organisation, before, wanted)
 
     def parse(self, row, problem):
-        """The row's cells in the shape of ``Organisation.snapshot()``, for the columns the
+        """The row's cells in the shape of ``CriteriaOrder.state_of()``, for the columns the
         file has; cells that cannot be read are reported and left out."""
         values = {column: row[column] for column in TEXT_COLUMNS if column in row}
         if not row["slug"]:
@@ -349,6 +364,8 @@ class ListingImport:
                 values[column] = items
         if "sources" in row:
             values["sources"] = self.parse_sources(row["sources"], problem)
+        if "criteria" in row:
+            values["criteria"] = self.parse_criteria(row["criteria"], problem)
         return values
 
     @staticmethod
@@ -378,6 +395,57 @@ class ListingImport:
         if messages:
             problem("sources", "; ".join(messages))
         return [[url, supports] for url, supports in pairs]
+
+    def parse_criteria(self, cell, problem):
+        """The cell's assessments as ``CriteriaOrder.assessments_of()`` gives them; each line
+        is held to what the admin's assessment form requires."""
+        assessments, messages, line_of = [], [], {}
+        for line, (criterion, result, checked_on, evidence_url, note) in parse_criteria(cell):
+            criterion, result = criterion.lower(), result.lower()
+            if criterion not in self.criteria.pk_of:
+                messages.append(
+                    f"line {line}: unknown criterion {criterion} (use one of "
+                    + ", ".join(self.criteria.pk_of)
+                    + ")"
+                )
+                continue
+            if criterion in line_of:
+                messages.append(f"line {line}: {criterion} is also on line {line_of[criterion]}")
+                continue
+            line_of[criterion] = line
+            where = f"line {line} ({criterion})"
+            if result not in Assessment.Result.values:
+                messages.append(
+                    f"{where}: after the criterion write the result: "
+                    + ", ".join(Assessment.Result.values)
+                )
+                continue
+            try:
+                on = date.fromisoformat(checked_on) if checked_on else None
+                if checked_on and len(checked_on) != 10:
+                    raise ValueError
+            except ValueError:
+                messages.append(f"{where}: write the date checked as YYYY-MM-DD, or - for none")
+                continue
+            try:
+                Assessment(
+                    result=result, checked_on=on, evidence_url=evidence_url, note=note
+                ).full_clean(
+                    exclude=["organisation", "criterion", "checked_by"],
+                    validate_unique=False,
+                    validate_constraints=False,
+                )
+            except ValidationError as error:
+                for name, errors in error.message_dict.items():
+                    label = ASSESSMENT_LABELS.get(name, name)
+                    messages.append(f"{where}: {label}: {' '.join(errors)}")
+                continue
+            assessments.append(
+                [criterion, result, on.isoformat() if on else None, evidence_url, note]
+            )
+        if messages:
+            problem("criteria", "; ".join(messages))
+        return self.criteria.sorted(assessments)
 
     def write(self, changes):
         for start in range(0, len(changes), BATCH):
@@ -420,6 +488,7 @@ class ListingImport:
                 organisation=change.organisation, url=pair[0], supports=pair[1]
             ),
         )
+        self.replace_assessments(batch, now)
         self.record_history(created, updated, now)
         self.check_publication(batch)
 
@@ -433,6 +502,59 @@ class ListingImport:
         model.objects.bulk_create(
             make(change, item) for change in changed for item in change.wanted[column]
         )
+
+    def replace_assessments(self, batch, now):
+        """Bring the assessments of the listings whose ``criteria`` changed to what the file
+        says, touching only the assessments that differ. Who checked is the importing user
+        for those, and stays as it was for the others."""
+        created, updated = [], []
+        for change in batch:
+            if not change.differs("criteria"):
+                continue
+            present = {}
+            if change.before is not None:
+                present = {
+                    self.criteria.slug_of[a.criterion_id]: a
+                    for a in change.organisation.assessments.all()
+                }
+            for criterion, result, checked_on, evidence_url, note in change.wanted["criteria"]:
+                values = {
+                    "result": result,
+                    "checked_on": date.fromisoformat(checked_on) if checked_on else None,
+                    "evidence_url": evidence_url,
+                    "note": note,
+                }
+                assessment = present.pop(criterion, None)
+                if assessment is None:
+                    created.append(
+                        Assessment(
+                            organisation=change.organisation,
+                            criterion_id=self.criteria.pk_of[criterion],
+                            checked_by=self.user,
+                            **values,
+                        )
+                    )
+                elif any(getattr(assessment, name) != value for name, value in values.items()):
+                    for name, value in values.items():
+                        setattr(assessment, name, value)
+                    assessment.checked_by = self.user
+                    updated.append(assessment)
+            # Removing an assessment is rare: one delete each, recorded by the history signal.
+            for assessment in present.values():
+                assessment._change_reason = self.reason
+                if self.user is not None:
+                    assessment._history_user = self.user
+                assessment.delete()
+        history = {
+            "default_user": self.user,
+            "default_change_reason": self.reason,
+            "default_date": now,
+        }
+        if created:
+            bulk_create_with_history(created, Assessment, **history)
+        if updated:
+            fields = [*ASSESSMENT_FIELDS, "checked_by"]
+            bulk_update_with_history(updated, Assessment, fields, **history)
 
     def record_history(self, created, updated, now):
         """One historical record per listing, with its m2m state, as a save would write."""
@@ -476,7 +598,9 @@ class ListingImport:
         }
         # Prefetched: what publication_problems() reads today. Whatever it reads later still
         # works, one query per listing.
-        listings = Organisation.objects.filter(pk__in=row_of).prefetch_related("pillars", "sources")
+        listings = Organisation.objects.filter(pk__in=row_of).prefetch_related(
+            "pillars", "sources", "assessments"
+        )
         for organisation in listings:
             problems = organisation.publication_problems()
             if problems:

@@ -111,7 +111,11 @@ class OrganisationQuerySet(models.QuerySet):
 
     def for_export(self):
         """Listings in a stable order (by slug) with everything a CSV row holds."""
-        return self.order_by("slug").with_snapshot_relations()
+        return self.order_by("slug").with_csv_relations()
+
+    def with_csv_relations(self):
+        """Everything a CSV row holds: the snapshot and the vetting assessments."""
+        return self.with_snapshot_relations().prefetch_related("assessments")
 
     def ordered_by(self, sort):
         orderings = {

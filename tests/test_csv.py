@@ -2,16 +2,24 @@
 whole or not at all with every problem named by row and column, re-importing changes nothing,
 history records who imported what, publishing stays gated, and no input causes a traceback."""
 
+import csv
 import io
+from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from orgs.csv_format import COLUMNS, escape_formula, unescape_formula
+from orgs.csv_format import (
+    COLUMNS,
+    escape_formula,
+    format_criteria,
+    parse_criteria,
+    unescape_formula,
+)
 from orgs.csv_import import Problem, import_listings
-from orgs.models import Language, Organisation, Population, Source
+from orgs.models import Assessment, Criterion, Language, Organisation, Population, Source
 
 from .factories import OrganisationFactory
 
@@ -23,6 +31,26 @@ IMPORT = reverse("admin:orgs_organisation_import_csv")
 TRICKY_DESCRIPTION = (
     'Große "Hilfe", für alle — 支援, ñ, emoji 🙂;\nsecond line, with a comma\r\nthird | line'
 )
+MET = "https://evidence.example.org/"
+
+
+def assess(organisation, criterion, result, evidence_url="", checked_on=None, note="", by=None):
+    return Assessment.objects.create(
+        organisation=organisation,
+        criterion=Criterion.objects.get(slug=criterion),
+        result=result,
+        evidence_url=evidence_url,
+        checked_on=checked_on,
+        note=note,
+        checked_by=by,
+    )
+
+
+@pytest.fixture
+def organisation(organisation):
+    """The shared published listing, vetted as publishing requires."""
+    assess(organisation, "long-standing", "met", MET + "harbour", date(2025, 3, 1), "Since 1995.")
+    return organisation
 
 
 @pytest.fixture
@@ -60,6 +88,10 @@ def tricky(vocabulary):
     )
     organisation.languages.set(Language.objects.filter(code__in=["de", "en"]))
     organisation.populations.set(Population.objects.all()[:2])
+    # Created out of order; notes with commas, quotes, a leading "-", runs of spaces.
+    assess(organisation, "local-partners", "not-met", MET + "partners", date(2025, 1, 2), "-")
+    assess(organisation, "registered", "unknown", note='=Asked "them",  twice; no reply')
+    assess(organisation, "long-standing", "met", MET + "tricky", date(2024, 12, 31))
     return organisation
 
 
@@ -86,12 +118,49 @@ def csv_text(*rows, header=("slug", "name", "summary")):
     return "\r\n".join([",".join(header), *(",".join(row) for row in rows)]) + "\r\n"
 
 
+def assessments():
+    """Every assessment, as the CSV holds it, and who checked it."""
+    return {
+        (a.organisation.slug, a.criterion.slug): (
+            a.result,
+            a.checked_on,
+            a.evidence_url,
+            a.note,
+            a.checked_by_id,
+        )
+        for a in Assessment.objects.select_related("organisation", "criterion")
+    }
+
+
 def state():
     """Everything an import could change, to prove that it did not."""
     return (
         {o.slug: (o.updated_at, o.snapshot()) for o in Organisation.objects.all()},
         Organisation.history.count(),
+        assessments(),
+        Assessment.history.count(),
     )
+
+
+def rows_of(text):
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def text_of(rows):
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def with_cell(text, slug, column, value):
+    """The exported ``text`` with one cell of one listing changed."""
+    rows = rows_of(text)
+    for row in rows:
+        if row["slug"] == slug:
+            row[column] = value
+    return text_of(rows)
 
 
 # --- The format ---------------------------------------------------------------------------
@@ -117,11 +186,50 @@ def test_formula_escape_round_trips(value):
 def test_export_import_into_an_empty_database_export_again_is_byte_identical(listings, tmp_path):
     first = export()
     before = {o.slug: o.snapshot() for o in Organisation.objects.all()}
+    vetting = assessments()
     Organisation.objects.all().delete()
+    assert not Assessment.objects.exists()
     import_file(tmp_path, first)
     assert export() == first
     assert {o.slug: o.snapshot() for o in Organisation.objects.all()} == before
+    assert assessments() == vetting
     assert Organisation.objects.get(slug="tricky").description == TRICKY_DESCRIPTION
+
+
+def test_criteria_are_written_one_per_line_in_criterion_order(tricky):
+    (row,) = rows_of(export())
+    assert row["criteria"] == (
+        f"long-standing met 2024-12-31 {MET}tricky\n"
+        'registered unknown - - =Asked "them",  twice; no reply\n'
+        f"local-partners not-met 2025-01-02 {MET}partners -"
+    )
+
+
+@pytest.mark.parametrize(
+    "note", ["", "-", "plain", "  padded  ", "two  spaces", "a,b;c|d", '"quoted"', "ünï 🙂"]
+)
+def test_a_criteria_line_round_trips_its_note(note):
+    line = ["registered", "unknown", None, "", note.strip()]
+    ((_, parsed),) = parse_criteria(format_criteria([line]))
+    assert parsed == ["registered", "unknown", "", "", note.strip()]
+
+
+def test_criteria_lines_may_come_in_any_order_and_case(organisation, tmp_path):
+    organisation.assessments.all().delete()
+    text = with_cell(
+        export(),
+        "harbour-trust",
+        "criteria",
+        f"  Registered UNKNOWN\n\nlong-standing met 2025-03-01 {MET}harbour Since 1995.",
+    )
+    import_file(tmp_path, text)
+    (row,) = rows_of(export())
+    assert row["criteria"] == (
+        f"long-standing met 2025-03-01 {MET}harbour Since 1995.\nregistered unknown - -"
+    )
+    before = state()
+    import_file(tmp_path, text)
+    assert state() == before
 
 
 def test_formula_cells_are_escaped_on_export_and_restored_on_import(tricky, tmp_path):
@@ -145,9 +253,11 @@ def test_a_spreadsheets_utf8_bom_is_accepted(vocabulary, tmp_path):
 
 def test_missing_optional_columns_leave_those_parts_of_a_listing_alone(organisation, tmp_path):
     before = organisation.snapshot()
+    vetting = assessments()
     import_file(tmp_path, csv_text(["harbour-trust", "Harbour Trust Renamed", before["summary"]]))
     after = Organisation.objects.get(slug="harbour-trust").snapshot()
     assert after == {**before, "name": "Harbour Trust Renamed"}
+    assert assessments() == vetting
 
 
 def test_new_slug_creates_a_draft_with_lists_and_sources(vocabulary, tmp_path):
@@ -266,10 +376,12 @@ def test_command_prints_progress_to_stderr(vocabulary, tmp_path):
 
 def test_a_large_import_keeps_the_search_documents_current(vocabulary, tmp_path, client):
     rows = [[f"bulk-{n:04d}", f"Bulk {n}", "Lighthouse shelters"] for n in range(150)]
-    header = ("slug", "name", "summary", "status", "pillars", "sources")
-    rows = [[*row, "published", "recovery", "https://x.example.org/ all"] for row in rows]
+    header = ("slug", "name", "summary", "status", "pillars", "sources", "criteria")
+    vetted = f"long-standing met 2026-01-01 {MET}"
+    rows = [[*row, "published", "recovery", "https://x.example.org/ all", vetted] for row in rows]
     import_file(tmp_path, csv_text(*rows, header=header))
     assert Organisation.objects.search("lighthouse").count() == 150
+    assert Assessment.objects.filter(result="met").count() == 150
 
 
 # --- Re-import, history, the loader ------------------------------------------------------
@@ -278,9 +390,59 @@ def test_a_large_import_keeps_the_search_documents_current(vocabulary, tmp_path,
 def test_reimporting_the_same_file_changes_nothing(listings, tmp_path):
     text = export()
     before = state()
+    assert Assessment.objects.count() == 4
     out, _ = import_file(tmp_path, text)
     assert "0 listings were created, 0 were updated, 4 unchanged" in out
     assert state() == before
+
+
+def test_assessment_changes_are_recorded_and_only_changed_ones_take_the_importer(
+    tricky, editor, curator, tmp_path
+):
+    Assessment.objects.update(checked_by=curator)
+    text = with_cell(
+        export(),
+        "tricky",
+        "criteria",
+        f"long-standing met 2024-12-31 {MET}tricky\n"  # unchanged
+        f"registered met 2026-02-01 {MET}register Found it.\n"  # changed
+        f"survivor-centred not-met 2026-02-01 {MET}survivors",  # new; local-partners removed
+    ).encode()
+    before = {a.criterion.slug: a.history.count() for a in Assessment.objects.all()}
+    result = import_listings(text, filename="vetting.csv", user=editor)
+    assert result.applied and result.updated == 1
+    now = {a.criterion.slug: a for a in tricky.assessments.select_related("criterion")}
+    assert sorted(now) == ["long-standing", "registered", "survivor-centred"]
+    assert now["long-standing"].checked_by == curator
+    assert now["long-standing"].history.count() == before["long-standing"]
+    assert (now["registered"].checked_by, now["survivor-centred"].checked_by) == (editor, editor)
+    records = Assessment.history.filter(history_change_reason="CSV import vetting.csv")
+    assert sorted((r.history_type, r.criterion.slug, r.history_user) for r in records) == [
+        ("+", "survivor-centred", editor),
+        ("-", "local-partners", editor),
+        ("~", "registered", editor),
+    ]
+    changed = now["registered"].history.first()
+    assert changed.diff_against(changed.prev_record).changed_fields == [
+        "checked_by",
+        "checked_on",
+        "evidence_url",
+        "note",
+        "result",
+    ]
+    # The same file again writes nothing, history included.
+    count = Assessment.history.count()
+    assert import_listings(text, filename="vetting.csv", user=editor).unchanged == 1
+    assert Assessment.history.count() == count
+
+
+def test_the_command_records_no_checker(tricky, tmp_path):
+    text = with_cell(export(), "tricky", "criteria", f"publishes-accounts met 2026-02-01 {MET}")
+    import_file(tmp_path, text)
+    (assessment,) = tricky.assessments.all()
+    assert assessment.criterion.slug == "publishes-accounts"
+    assert assessment.checked_by is None
+    assert assessment.history.get().history_change_reason == "CSV import listings.csv"
 
 
 def test_import_records_history_with_reason_and_no_noise(organisation, tmp_path):
@@ -326,22 +488,83 @@ def test_publishing_through_an_import_needs_what_publishing_needs(vocabulary, tm
 
 
 def test_removing_the_last_source_of_a_published_listing_is_refused(organisation, tmp_path):
-    text = export()
-    lines = text.split("\r\n")
-    lines[1] = lines[1].rsplit(",", 1)[0] + ","
     with pytest.raises(CommandError, match="cannot be published"):
-        import_file(tmp_path, "\r\n".join(lines))
+        import_file(tmp_path, with_cell(export(), "harbour-trust", "sources", ""))
     assert organisation.sources.count() == 1
+
+
+PUBLISHED_ROW = ["vetted", "Vetted", "S", "published", "policy", "https://vetted.example.org/ all"]
+PUBLISHED_HEADER = ("slug", "name", "summary", "status", "pillars", "sources", "criteria")
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        "",
+        "long-standing unknown - -",
+        f"long-standing not-met 2026-01-01 {MET}",
+        f"registered met 2026-01-01 {MET}",
+    ],
+)
+def test_publishing_through_an_import_needs_the_mandatory_criteria_met_in_the_file(
+    vocabulary, criteria
+):
+    text = csv_text([*PUBLISHED_ROW, criteria], header=PUBLISHED_HEADER)
+    result = import_listings(text.encode(), filename="p.csv")
+    assert [(p.row, p.column) for p in result.problems] == [(2, "status")]
+    assert "criterion “Long-standing work” is met" in result.problems[0].message
+    assert not Organisation.objects.exists()
+    assert not Assessment.objects.exists()
+
+
+def test_a_listing_published_through_an_import_with_its_criteria_met(vocabulary):
+    met = f'"long-standing met 2026-01-01 {MET}\nregistered unknown - -"'
+    text = csv_text([*PUBLISHED_ROW, met], header=PUBLISHED_HEADER)
+    assert import_listings(text.encode(), filename="p.csv").applied
+    vetted = Organisation.objects.get(slug="vetted")
+    assert vetted.is_published and vetted.publication_problems() == []
+    assert vetted.assessments.count() == 2
+
+
+def test_unmeeting_a_mandatory_criterion_of_a_published_listing_is_refused(organisation, tmp_path):
+    text = with_cell(export(), "harbour-trust", "criteria", "long-standing unknown - -")
+    with pytest.raises(CommandError, match="row 2, column status: cannot be published"):
+        import_file(tmp_path, text)
+    assert organisation.assessments.get().result == "met"
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("trustworthy met 2026-01-01 https://x.org/", "line 1: unknown criterion trustworthy"),
+        ("registered yes 2026-01-01 https://x.org/", "line 1 (registered): after the criterion"),
+        ("registered", "line 1 (registered): after the criterion write the result"),
+        ("registered met 01/02/2026 https://x.org/", "line 1 (registered): write the date"),
+        ("registered met 2026-02-30 https://x.org/", "line 1 (registered): write the date"),
+        ("registered met 2026-01-01 not-a-url", "line 1 (registered): evidence URL: Enter a"),
+        ("registered met - https://x.org/", "line 1 (registered): date checked: Say when"),
+        ("registered not-met 2026-01-01", "line 1 (registered): evidence URL: Give the page"),
+        ("registered unknown - - " + "n" * 501, "line 1 (registered): note: Ensure"),
+        ("registered unknown\nregistered unknown", "line 2: registered is also on line 1"),
+    ],
+)
+def test_each_kind_of_bad_criteria_line_is_reported(vocabulary, cell, message):
+    text = csv_text(
+        ["a", "A", "S", '"' + cell + '"'], header=("slug", "name", "summary", "criteria")
+    )
+    result = import_listings(text.encode(), filename="bad.csv")
+    assert [(p.row, p.column) for p in result.problems] == [(2, "criteria")]
+    assert message in result.problems[0].message
+    assert not Organisation.objects.exists()
 
 
 @pytest.mark.parametrize("status", ["published", "archived"])
 def test_only_curators_with_publish_permission_may_publish_or_archive(
     vocabulary, curator, editor, status
 ):
-    header = ("slug", "name", "summary", "status", "pillars", "sources")
-    text = csv_text(
-        ["gated", "Gated", "S", status, "policy", "https://gated.example.org/ all"], header=header
-    ).encode()
+    header = ("slug", "name", "summary", "status", "pillars", "sources", "criteria")
+    row = ["gated", "Gated", "S", status, "policy", "https://gated.example.org/ all"]
+    text = csv_text([*row, f"long-standing met 2026-01-01 {MET}"], header=header).encode()
     refused = import_listings(text, filename="g.csv", user=curator)
     assert [(p.row, p.column) for p in refused.problems] == [(2, "status")]
     assert "permission" in refused.problems[0].message
