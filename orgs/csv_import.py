@@ -22,6 +22,7 @@ from datetime import date
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django_countries import countries
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -39,6 +40,7 @@ from .csv_format import (
 from .models import (
     SCALAR_FIELDS,
     Assessment,
+    Criterion,
     ExploitationForm,
     Language,
     OperatingCountry,
@@ -599,10 +601,11 @@ class ListingImport:
         # Prefetched: what publication_problems() reads today. Whatever it reads later still
         # works, one query per listing.
         listings = Organisation.objects.filter(pk__in=row_of).prefetch_related(
-            "pillars", "sources", "assessments"
+            "pillars", "sources", Prefetch("assessments", queryset=Assessment.objects.order_by())
         )
+        mandatory = list(Criterion.objects.mandatory())
         for organisation in listings:
-            problems = organisation.publication_problems()
+            problems = organisation.publication_problems(mandatory)
             if problems:
                 self.problem(
                     row_of[organisation.pk],

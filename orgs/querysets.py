@@ -115,7 +115,11 @@ class OrganisationQuerySet(models.QuerySet):
 
     def with_csv_relations(self):
         """Everything a CSV row holds: the snapshot and the vetting assessments."""
-        return self.with_snapshot_relations().prefetch_related("assessments")
+        # Unordered: the CSV sorts them itself, so no join with the criteria.
+        assessments = self.model.assessments.rel.related_model.objects.order_by()
+        return self.with_snapshot_relations().prefetch_related(
+            models.Prefetch("assessments", queryset=assessments)
+        )
 
     def ordered_by(self, sort):
         orderings = {
