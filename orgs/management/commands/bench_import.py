@@ -1,5 +1,6 @@
-"""Time the CSV import: N clearly synthetic listings (slug prefix "synthetic-") imported as new
-listings, then the same file again (nothing changes), then an export. Prints seconds.
+"""Time the CSV import: N clearly synthetic listings (slug prefix "synthetic-"), each with two
+vetting assessments, imported as new listings, then the same file again (nothing changes),
+then an export. Prints seconds.
 
     manage.py bench_import [--rows 10000]
 
@@ -54,6 +55,14 @@ def synthetic_csv(rows):
             "phone": "+44 20 7946 0000",
             "sources": f"https://{slug}.example.org/about name, founding year\n"
             f"https://register.example.org/{n} registration",
+            # The mandatory criterion met (they are published), and one more.
+            "criteria": f"long-standing met 2026-01-10 https://{slug}.example.org/about "
+            f"Working since {1950 + n % 70}.\n"
+            + (
+                f"registered met 2026-01-10 https://register.example.org/{n}"
+                if n % 2
+                else "local-partners unknown - - Not checked yet."
+            ),
         }
         writer.writerow(values.get(column, "") for column in COLUMNS)
     return stream.getvalue().encode()
