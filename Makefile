@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEV := DEBUG=1
 
-.PHONY: install run test test-sqlite test-postgres lint format lock superuser clean bench lighthouse
+.PHONY: install run test test-sqlite test-postgres lint format lock superuser clean bench bench-import lighthouse
 
 $(INSTALLED): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ bench: install
 # Lighthouse scores of the home, search and profile pages (docs/lighthouse.md); needs npm.
 lighthouse: install
 	bin/lighthouse
+
+# CSV import of 10,000 synthetic listings, new then unchanged, on both databases.
+bench-import: install
+	bin/bench-import
 
 # Re-pin dependencies after changing pyproject.toml.
 lock:

@@ -98,6 +98,29 @@ class OrganisationQuerySet(models.QuerySet):
             "assessments",
         )
 
+    def with_snapshot_relations(self):
+        """Everything ``Organisation.snapshot()`` reads, fetched once per batch."""
+        return self.prefetch_related(
+            "pillars",
+            "exploitation_forms",
+            "populations",
+            "languages",
+            "operating_countries",
+            "sources",
+        )
+
+    def for_export(self):
+        """Listings in a stable order (by slug) with everything a CSV row holds."""
+        return self.order_by("slug").with_csv_relations()
+
+    def with_csv_relations(self):
+        """Everything a CSV row holds: the snapshot and the vetting assessments."""
+        # Unordered: the CSV sorts them itself, so no join with the criteria.
+        assessments = self.model.assessments.rel.related_model.objects.order_by()
+        return self.with_snapshot_relations().prefetch_related(
+            models.Prefetch("assessments", queryset=assessments)
+        )
+
     def ordered_by(self, sort):
         orderings = {
             "name": ["name"],

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.cache import cache
 
 from orgs.management.commands.load_directory import DEFAULT_FILE, Command
@@ -87,3 +87,15 @@ def curator_client(client, curator):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+def staff_user(django_user_model, username, *codenames):
+    user = django_user_model.objects.create_user(username, password="pw", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+@pytest.fixture
+def viewer(db, django_user_model):
+    """Staff who may only look at listings."""
+    return staff_user(django_user_model, "viewer", "view_organisation")

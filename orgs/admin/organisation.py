@@ -22,6 +22,7 @@ from ..models import (
     Organisation,
     Source,
 )
+from .csv_transfer import CsvTransferMixin
 
 # URLs typed without a scheme are taken as https (Django 6's default, chosen now).
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -133,7 +134,7 @@ class OrganisationForm(forms.ModelForm):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(CsvTransferMixin, SimpleHistoryAdmin):
     form = OrganisationForm
     formfield_overrides = URL_FIELDS
     inlines = [SourceInline, AssessmentInline]

@@ -256,8 +256,9 @@ class Organisation(models.Model):
             self._change_reason = ". ".join(changes)
             self.save(update_fields=["updated_at"])
 
-    def publication_problems(self):
-        """What stops this listing from being published, in words a curator can act on."""
+    def publication_problems(self, mandatory=None):
+        """What stops this listing from being published, in words a curator can act on.
+        ``mandatory``: ``Criterion.objects.mandatory()`` fetched once, when checking many."""
         problems = []
         # .all() rather than .exists(), so a prefetched list answers without a query.
         if not self.pillars.all():
@@ -265,7 +266,7 @@ class Organisation(models.Model):
         if not self.sources.all():
             problems.append("add at least one source")
         met = {a.criterion_id for a in self.assessments.all() if a.is_met}
-        for criterion in Criterion.objects.mandatory():
+        for criterion in Criterion.objects.mandatory() if mandatory is None else mandatory:
             if criterion.pk not in met:
                 problems.append(f"show with evidence that the criterion “{criterion}” is met")
         return problems
@@ -277,6 +278,14 @@ class Organisation(models.Model):
 
     def transition_problems(self, status, user=None):
         """Why this listing cannot move to ``status`` (for ``user``, when given)."""
+        problems = self.workflow_problems(status, user)
+        if not problems and status == self.Status.PUBLISHED:
+            return self.publication_problems()
+        return problems
+
+    def workflow_problems(self, status, user=None):
+        """Whether the workflow allows the move, and ``user`` may make it (not whether the
+        listing is ready to publish: that is ``publication_problems()``)."""
         current, wanted = self.Status(self.status), self.Status(status)
         if wanted == current:
             return [f"it is already {wanted.label.lower()}"]
@@ -289,8 +298,6 @@ class Organisation(models.Model):
         )
         if needs_editor and user is not None and not user.has_perm(self.PUBLISH_PERMISSION):
             return ["only editors may publish, unpublish or archive a listing"]
-        if wanted == self.Status.PUBLISHED:
-            return self.publication_problems()
         return []
 
     def move_to(self, status, by=None):
