@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEV := DEBUG=1
 
-.PHONY: install run test test-sqlite test-postgres lint format lock superuser clean bench bench-import lighthouse
+.PHONY: install run test test-sqlite test-postgres test-browser system-tools lint format lock \
+	superuser clean bench bench-import lighthouse
 
 $(INSTALLED): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,7 +31,7 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: lint
+test: lint system-tools
 	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
@@ -47,6 +48,38 @@ test-postgres: install
 	if [ $$status -eq 3 ] && [ "$${CI:-}" != "true" ]; then \
 		echo "WARNING: PostgreSQL is not installed; the PostgreSQL run was SKIPPED."; \
 	elif [ $$status -ne 0 ]; then exit $$status; fi
+
+# The browser tests (tests/browser/) drive Debian's Chromium; the HTML validator runs on Java.
+# Neither comes from PyPI: each is installed from Debian's packages when it is missing and this
+# user may (root, or sudo without a password). Otherwise its tests skip loudly; under CI=true
+# they fail, here and in tests/browser/conftest.py. Override CHROMIUM to use another build.
+export CHROMIUM ?= /usr/bin/chromium
+APT_GET ?= apt-get
+system-tools:
+	@missing=""; \
+	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	[ -n "$$missing" ] || exit 0; \
+	if [ "$$(id -u)" = 0 ]; then as_root=env; \
+	elif sudo -n true 2>/dev/null; then as_root="sudo -n env"; \
+	else as_root=""; fi; \
+	if [ -n "$$as_root" ]; then \
+		echo "Installing$$missing from Debian's packages (browser tests, HTML validator)"; \
+		$$as_root $(APT_GET) update -qq && \
+		$$as_root DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq $$missing; \
+	fi; \
+	[ -x "$(CHROMIUM)" ] && command -v java >/dev/null && exit 0; \
+	if [ "$${CI:-}" = "true" ]; then \
+		echo "ERROR:$$missing still missing; under CI the browser and HTML tests must run."; \
+		exit 1; \
+	fi; \
+	echo "WARNING:$$missing not installed (installing needs root or passwordless sudo):" \
+		"the browser and HTML validator tests will be SKIPPED."
+
+# Only the browser-side checks: axe-core, journeys and screenshots in Chromium (`-m browser`),
+# the Nu validator, page weight and third-party requests. Screenshots: var/screenshots/<database>/.
+test-browser: install system-tools
+	DATABASE_URL=sqlite:///var/test.sqlite3 $(BIN)/pytest tests/browser
 
 # Search benchmark at 100,000 synthetic organisations on both databases (docs/benchmarks.md).
 bench: install

@@ -1,0 +1,103 @@
+"""Fixtures for what a visitor's browser receives: Debian's Chromium driven by Playwright
+against pytest-django's live server, and Java for the Nu HTML validator.
+
+Neither program comes from PyPI. `make test` installs both from Debian's packages when they are
+missing and it may (see the Makefile's `system-tools` target). Here a missing one skips its
+tests with the reason, except under CI=true, where it fails them: CI must never pass by
+checking nothing.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, connections
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Without these Chromium tries to reach Google's services, which this closed network refuses,
+# and as root it needs --no-sandbox.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+screenshot_folders = set()
+
+
+def require(found, what, how):
+    """Skip (loudly, with the reason) when a system program is missing; under CI, fail."""
+    if found:
+        return
+    message = f"{what} is missing: {how}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{message} (under CI=true a missing tool is a failure)", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="package")
+def browser(django_db_setup):
+    """One Chromium for every browser test; each test opens its own context and page."""
+    require(
+        os.access(CHROMIUM, os.X_OK),
+        f"Chromium ({CHROMIUM})",
+        "`make test` installs Debian's chromium package; or `apt-get install chromium`",
+    )
+    from playwright.sync_api import sync_playwright
+
+    test_connections = {alias: connections[alias] for alias in connections}
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        # Playwright's sync API keeps an asyncio loop running in this thread. Django then
+        # refuses database calls here, and would open a second set of connections that lack
+        # the test database's snapshot for serialised rollbacks. The tests touch the database
+        # only between browser steps, so they keep their own connections and may use them.
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        for alias, test_connection in test_connections.items():
+            connections[alias] = test_connection
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def directory(transactional_db, django_db_serialized_rollback):
+    """The seeded directory, committed so that the live server's thread sees it. The flush after
+    each test also empties the tables a data migration filled (criteria, roles); the serialised
+    rollback puts them back."""
+    call_command("load_directory", verbosity=0)
+
+
+@pytest.fixture
+def context(browser, live_server, directory):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+@pytest.fixture
+def screenshot_folder():
+    """var/screenshots/<database vendor>/, emptied so that it holds only this run's pictures."""
+    folder = SCREENSHOTS / connection.vendor
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    screenshot_folders.add(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def java():
+    require(
+        shutil.which("java"),
+        "Java, which runs the Nu HTML validator,",
+        "`make test` installs Debian's default-jre-headless package",
+    )
+
+
+def pytest_terminal_summary(terminalreporter):
+    for folder in sorted(screenshot_folders):
+        terminalreporter.write_line(f"Screenshots of every page type (phone and desktop): {folder}")

@@ -1,0 +1,122 @@
+"""What a visitor does, in a real browser: search, filter, open a profile and find the
+organisation's website; the same filtering by keyboard alone; and with JavaScript switched off."""
+
+import re
+
+import pytest
+
+from orgs.models import Organisation
+
+pytestmark = pytest.mark.browser
+
+FILTER_BUTTON = "Show organisations"
+
+
+def result_count(page):
+    return int(page.locator("#results-heading").inner_text().split()[0])
+
+
+def has_visible_focus(page):
+    """The focused element draws an outline or a box shadow, so a keyboard user can see it."""
+    return page.evaluate(
+        """() => {
+            const style = getComputedStyle(document.activeElement);
+            const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+            return outline || style.boxShadow !== "none";
+        }"""
+    )
+
+
+def test_search_filter_and_open_a_profile_with_its_website(page, live_server):
+    # The website is another host: note that the browser asked for it, but never go there.
+    asked_elsewhere = []
+
+    def stay_here(route):
+        asked_elsewhere.append(route.request.url)
+        route.abort()
+
+    page.context.route(lambda url: not url.startswith(live_server.url), stay_here)
+
+    page.goto("/")
+    page.get_by_label("Search the directory").fill("survivors")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/organisations/\?q=survivors"))
+    searched = result_count(page)
+    assert searched > 1
+
+    page.get_by_role("group", name="Pillar").get_by_label("Policy").check()
+    page.get_by_role("button", name=FILTER_BUTTON).click()
+    page.wait_for_url(re.compile(r"pillar=policy"))
+    filtered = result_count(page)
+    assert 0 < filtered < searched
+    assert page.get_by_role("link", name=re.compile("Remove filter Pillar")).is_visible()
+
+    page.locator(".card-title a").first.click()
+    page.wait_for_url(re.compile(r"/organisations/[\w-]+/$"))
+    slug = page.url.rstrip("/").rsplit("/", 1)[-1]
+    organisation = Organisation.objects.get(slug=slug)
+    assert organisation.pillars.filter(slug="policy").exists()
+    website = page.get_by_role("link", name="Website", exact=True)
+    assert website.get_attribute("href") == organisation.website
+    assert set(website.get_attribute("rel").split()) >= {"noopener", "external"}
+
+    with page.expect_request(lambda request: request.url == organisation.website):
+        website.click()
+    assert asked_elsewhere == [organisation.website]
+
+
+def test_filtering_by_keyboard_alone_with_visible_focus(page):
+    page.goto("/organisations/")
+    everyone = result_count(page)
+    recovery = page.get_by_role("group", name="Pillar").get_by_label("Recovery")
+
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        assert has_visible_focus(page), page.evaluate("document.activeElement.outerHTML")
+        if recovery.evaluate("element => element === document.activeElement"):
+            break
+    else:
+        pytest.fail("Tab never reached the Recovery filter")
+    page.keyboard.press("Space")
+    assert recovery.is_checked()
+
+    button = page.get_by_role("button", name=FILTER_BUTTON)
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        assert has_visible_focus(page), page.evaluate("document.activeElement.outerHTML")
+        if button.evaluate("element => element === document.activeElement"):
+            break
+    else:
+        pytest.fail(f"Tab never reached the {FILTER_BUTTON!r} button")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"pillar=recovery"))
+    assert 0 < result_count(page) < everyone
+
+
+@pytest.fixture
+def page_without_javascript(browser, live_server, directory):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
+def test_search_and_filters_work_without_javascript(page_without_javascript):
+    page = page_without_javascript
+    page.goto("/")
+    page.get_by_label("Search the directory").fill("forced labour")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url(re.compile(r"/organisations/\?q=forced\+labour"))
+    searched = result_count(page)
+    assert searched > 1
+
+    page.get_by_role("group", name="Pillar").get_by_label("Intelligence").check()
+    page.get_by_label("Sort by").select_option("name")
+    page.get_by_role("button", name=FILTER_BUTTON).click()
+    page.wait_for_url(re.compile(r"pillar=intelligence"))
+    filtered = result_count(page)
+    assert 0 < filtered < searched
+    assert page.get_by_label("Sort by").input_value() == "name"
+
+    page.get_by_role("link", name=re.compile("Remove filter Pillar")).click()
+    page.wait_for_url(lambda url: "pillar=" not in url)
+    assert result_count(page) == searched
