@@ -6,6 +6,8 @@ import pytest
 from django.db import connection
 
 from orgs.models import ExploitationForm, Organisation, Pillar, Population
+from orgs.search.query import fold
+from orgs.templatetags import search_tags
 
 from .factories import OrganisationFactory
 
@@ -280,3 +282,12 @@ def test_facet_counts_hold_for_any_term_id(client, library):
     assert facet(response, "pillar")["recovery"] == (1, True, False)
     assert facet(response, "hq") == {"GB": (1, False, False)}
     assert [o.name for o in response.context["object_list"]] == ["Harbour House"]
+
+
+@pytest.mark.parametrize(
+    "text", ["Safe Houses, AFTERCARE & more.", "Émigré-led ﬁeld work: İstanbul"]
+)
+def test_snippet_folding_keeps_every_position(text):
+    folded = search_tags._folded(text)
+    assert len(folded) == len(text)
+    assert folded == "".join((fold(c) or c)[:1] for c in text)
