@@ -52,6 +52,13 @@ def _condition(facet, values, term_ids):
     )
 
 
+def _joined(table, where):
+    # CROSS JOIN keeps SQLite from scanning the whole relation and looking each row up in
+    # ``m``: it must walk ``m`` (usually much the smaller) and use the relation's index.
+    join = f"{table}.organisation_id = m.id"
+    return f"{where} AND {join}" if where else f" WHERE {join}"
+
+
 def _grouping(facet, others, term_ids):
     """One SELECT of (facet, key, count) over ``m``: a mask, an id, or a value per group."""
     where = f" WHERE {' AND '.join(others)}" if others else ""
@@ -65,14 +72,14 @@ def _grouping(facet, others, term_ids):
         # A term id too large for a bit: count through the relation instead.
         return (
             f"SELECT '{facet}', CAST(x.{term} AS text), count(*) FROM m "
-            f"JOIN {relation} x ON x.organisation_id = m.id{where} GROUP BY x.{term}"
+            f"CROSS JOIN {relation} x{_joined('x', where)} GROUP BY x.{term}"
         )
     if facet in VALUE_FACETS:
         column = VALUE_FACETS[facet]
         return f"SELECT '{facet}', m.{column}, count(*) FROM m{where} GROUP BY m.{column}"
     return (
         f"SELECT '{facet}', c.country, count(*) FROM m "
-        f"JOIN {COUNTRIES} c ON c.organisation_id = m.id{where} GROUP BY c.country"
+        f"CROSS JOIN {COUNTRIES} c{_joined('c', where)} GROUP BY c.country"
     )
 
 
