@@ -252,7 +252,7 @@ class OrganisationFilter(django_filters.FilterSet):
         """Every filter's choices with the number of results each would give: one query."""
         base = self._apply(self.queryset, skip=FACETS | {"sort"})
         selected = {}
-        for name in FACETS:
+        for name in FACET_ORDER:
             value = self.cleaned_data.get(name)
             if value:
                 selected[name] = value if isinstance(value, list) else [value]
