@@ -91,6 +91,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiles any query it guesses is costly: on the search page's facet
+    # counts it spent over a second compiling a query that runs in a fraction of that
+    # (docs/benchmarks.md). No query of this site is long enough to repay it.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -6,22 +6,24 @@ from functools import cached_property
 
 import django_filters
 from django import forms
-from django.db.models import Count
 from django_countries import countries
 from django_filters import fields as filter_fields
 
 from .models import (
     ExploitationForm,
-    OperatingCountry,
     Organisation,
     OrganisationType,
     Pillar,
     Population,
 )
+from .search.facets import count as facet_counts
 from .search.query import parse
 from .search.spelling import suggest
 
 MAX_QUERY_LENGTH = 200
+# The filters offered with counts, in the order the page shows them.
+FACET_ORDER = ["pillar", "exploitation", "population", "country", "type", "hq"]
+FACETS = set(FACET_ORDER)
 
 SORT_CHOICES = [
     ("relevance", "Best match"),
@@ -140,8 +142,11 @@ class OrganisationFilter(django_filters.FilterSet):
             "exploitation": ExploitationForm,
             "population": Population,
         }
+        self.term_ids = {}
         for name, model in vocabularies.items():
-            self.filters[name].extra["choices"] = [(t.slug, t.name) for t in model.objects.all()]
+            terms = list(model.objects.all())
+            self.filters[name].extra["choices"] = [(t.slug, t.name) for t in terms]
+            self.term_ids[name] = {t.slug: t.pk for t in terms}
 
     def filter_search(self, queryset, name, value):
         # Membership only; filter_queryset() ranks the listing itself.
@@ -243,45 +248,16 @@ class OrganisationFilter(django_filters.FilterSet):
                 active.append({"label": field.label, "value": shown, "query": params.urlencode()})
         return active
 
-    def _filtered(self, skip):
-        """The published organisations under every valid filter except ``skip``."""
-        return self._apply(self.queryset, skip={skip, "sort"}).order_by().values("pk")
-
-    def _counts(self, facet, rows, key, owner="organisation_id"):
-        """One grouped query: how many organisations each value of ``facet`` would show,
-        given everything else the person chose (OR within a facet, AND across facets)."""
-        ids = self._filtered(skip=facet)
-        return dict(
-            rows.filter(**{f"{owner}__in": ids})
-            .values_list(key)
-            .annotate(count=Count(owner))
-            .order_by()
-        )
-
     def facets(self):
-        """Every filter's choices with the number of results each would give."""
-        specs = [
-            ("pillar", Organisation.pillars.through.objects, "pillar__slug", "organisation_id"),
-            (
-                "exploitation",
-                Organisation.exploitation_forms.through.objects,
-                "exploitationform__slug",
-                "organisation_id",
-            ),
-            (
-                "population",
-                Organisation.populations.through.objects,
-                "population__slug",
-                "organisation_id",
-            ),
-            ("country", OperatingCountry.objects, "country", "organisation_id"),
-            ("type", Organisation.objects, "organisation_type", "pk"),
-            ("hq", Organisation.objects, "hq_country", "pk"),
-        ]
-        return {
-            name: self._facet(name, self._counts(name, rows, key, owner))
-            for name, rows, key, owner in specs
-        }
+        """Every filter's choices with the number of results each would give: one query."""
+        base = self._apply(self.queryset, skip=FACETS | {"sort"})
+        selected = {}
+        for name in FACET_ORDER:
+            value = self.cleaned_data.get(name)
+            if value:
+                selected[name] = value if isinstance(value, list) else [value]
+        counts = facet_counts(base, selected, self.term_ids)
+        return {name: self._facet(name, counts[name]) for name in FACET_ORDER}
 
     def _facet(self, name, counts):
         field = self.form.fields[name]

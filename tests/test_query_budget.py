@@ -10,8 +10,8 @@ from .factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
-# three filter vocabularies, count, page, pillars prefetch, six facet counts.
-LISTING_QUERIES = 12
+# three filter vocabularies, count, page, pillars prefetch, all facet counts in one.
+LISTING_QUERIES = 7
 # the organisation, seven prefetched relations (assessments included), the criteria,
 # related organisations and their pillars.
 PROFILE_QUERIES = 11

@@ -5,7 +5,9 @@ facet counts. Hostile input never raises."""
 import pytest
 from django.db import connection
 
-from orgs.models import Organisation, Pillar
+from orgs.models import ExploitationForm, Organisation, Pillar, Population
+from orgs.search.query import fold
+from orgs.templatetags import search_tags
 
 from .factories import OrganisationFactory
 
@@ -251,3 +253,41 @@ def test_facet_counts_follow_the_search(client, library):
 def test_a_choice_with_no_results_is_shown_but_cannot_be_chosen(client, library):
     html = client.get("/organisations/?q=cocoa").content.decode()
     assert 'value="recovery" disabled> Recovery <span class="count">(0)</span>' in html
+
+
+def test_facet_counts_follow_edits_made_anywhere(client, library):
+    house = Organisation.objects.get(name="Harbour House")
+    house.hq_country = "IE"
+    house.organisation_type = "funder"
+    house.save()
+    house.pillars.add(Pillar.objects.get(slug="policy"))
+    house.pillars.remove(Pillar.objects.get(slug="recovery"))
+    house.exploitation_forms.add(ExploitationForm.objects.get(slug="forced-labour"))
+    response = client.get("/organisations/?q=survivors")
+    assert facet(response, "hq") == {"IE": (1, False, False)}
+    assert facet(response, "type")["funder"] == (1, False, False)
+    assert facet(response, "pillar")["policy"] == (1, False, False)
+    assert facet(response, "pillar")["recovery"] == (0, False, True)
+    assert facet(response, "exploitation")["forced-labour"] == (1, False, False)
+
+
+def test_facet_counts_hold_for_any_term_id(client, library):
+    # Term ids small enough are counted as bits of a mask, larger ones through the relation.
+    big = Population.objects.create(name="Seafarers", slug="seafarers", id=1000)
+    house = Organisation.objects.get(name="Harbour House")
+    house.populations.add(big, Population.objects.get(slug="survivors"))
+    response = client.get("/organisations/?population=seafarers&pillar=recovery")
+    assert facet(response, "population")["seafarers"] == (1, True, False)
+    assert facet(response, "population")["survivors"] == (1, False, False)
+    assert facet(response, "pillar")["recovery"] == (1, True, False)
+    assert facet(response, "hq") == {"GB": (1, False, False)}
+    assert [o.name for o in response.context["object_list"]] == ["Harbour House"]
+
+
+@pytest.mark.parametrize(
+    "text", ["Safe Houses, AFTERCARE & more.", "Émigré-led ﬁeld work: İstanbul"]
+)
+def test_snippet_folding_keeps_every_position(text):
+    folded = search_tags._folded(text)
+    assert len(folded) == len(text)
+    assert folded == "".join((fold(c) or c)[:1] for c in text)

@@ -402,6 +402,13 @@ class SearchDocument(models.Model):
     tags = models.TextField(blank=True)
     terms = models.TextField(blank=True, help_text="Pillars, forms of exploitation, populations.")
     description = models.TextField(blank=True)
+    # Facet keys, copied by the same triggers, so that all facets are counted in one pass over
+    # the matches (orgs/search/facets.py). Bit n of a mask: the term with id n.
+    pillar_mask = models.BigIntegerField(default=0)
+    exploitation_form_mask = models.BigIntegerField(default=0)
+    population_mask = models.BigIntegerField(default=0)
+    organisation_type = models.CharField(max_length=30, blank=True)
+    hq_country = models.CharField(max_length=2, blank=True)
 
     def __str__(self):
         return self.name

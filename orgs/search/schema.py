@@ -23,6 +23,19 @@ TERM_RELATIONS = [
 
 AGGREGATE = {"sqlite": "group_concat(t.name, ' ')", "postgresql": "string_agg(t.name, ' ')"}
 
+# Facet keys on the document, so that every facet is counted in one pass over the matches
+# (orgs/search/facets.py): the terms as bit masks (bit n set: the term with id n), the type and
+# the headquarters. Ids above MASK_BITS cannot be a bit of a signed 64-bit integer; facets.py
+# counts such a vocabulary through its relation instead.
+MASK_BITS = 62
+FACET_MASKS = {
+    "orgs_organisation_pillars": "pillar_mask",
+    "orgs_organisation_exploitation_forms": "exploitation_form_mask",
+    "orgs_organisation_populations": "population_mask",
+}
+BIT_OR = {"sqlite": "sum", "postgresql": "bit_or"}
+ORGANISATION_FIELDS = ["name", "summary", "tags", "description", "organisation_type", "hq_country"]
+
 
 def refresh_sql(vendor, where):
     """One statement that (re)writes the documents of the organisations matching ``where``
@@ -32,13 +45,29 @@ def refresh_sql(vendor, where):
         f"ON t.id = x.{column} WHERE x.organisation_id = o.id), '')"
         for through, table, column in TERM_RELATIONS
     )
+    masks = [
+        f"coalesce((SELECT {BIT_OR[vendor]}(CAST(1 AS bigint) << CAST(x.{column} AS integer)) "
+        f"FROM {through} x "
+        f"WHERE x.organisation_id = o.id AND x.{column} <= {MASK_BITS}), 0)"
+        for through, _, column in TERM_RELATIONS
+    ]
+    columns = [
+        "name",
+        "summary",
+        "tags",
+        "terms",
+        "description",
+        *(FACET_MASKS[through] for through, _, _ in TERM_RELATIONS),
+        "organisation_type",
+        "hq_country",
+    ]
+    values = ["o.name", "o.summary", "o.tags", terms, "o.description", *masks]
+    values += ["o.organisation_type", "o.hq_country"]
     return (
-        f"INSERT INTO {DOCUMENT} (organisation_id, name, summary, tags, terms, description) "
-        f"SELECT o.id, o.name, o.summary, o.tags, {terms}, o.description "
-        f"FROM orgs_organisation o WHERE {where} "
-        "ON CONFLICT (organisation_id) DO UPDATE SET name = excluded.name, "
-        "summary = excluded.summary, tags = excluded.tags, terms = excluded.terms, "
-        "description = excluded.description"
+        f"INSERT INTO {DOCUMENT} (organisation_id, {', '.join(columns)}) "
+        f"SELECT o.id, {', '.join(values)} FROM orgs_organisation o WHERE {where} "
+        "ON CONFLICT (organisation_id) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in columns)
     )
 
 
@@ -71,9 +100,9 @@ def sqlite_statements():
         # The documents follow the listings and their terms.
         "CREATE TRIGGER IF NOT EXISTS orgs_organisation_search_ai AFTER INSERT ON "
         f"orgs_organisation BEGIN {refresh_sql('sqlite', 'o.id = new.id')}; END",
-        "CREATE TRIGGER IF NOT EXISTS orgs_organisation_search_au AFTER UPDATE OF name, summary, "
-        f"tags, description ON orgs_organisation BEGIN {refresh_sql('sqlite', 'o.id = new.id')}; "
-        "END",
+        "CREATE TRIGGER IF NOT EXISTS orgs_organisation_search_au AFTER UPDATE OF "
+        f"{', '.join(ORGANISATION_FIELDS)} ON orgs_organisation "
+        f"BEGIN {refresh_sql('sqlite', 'o.id = new.id')}; END",
         "CREATE TRIGGER IF NOT EXISTS orgs_organisation_search_ad AFTER DELETE ON "
         f"orgs_organisation BEGIN DELETE FROM {DOCUMENT} WHERE organisation_id = old.id; END",
     ]
@@ -126,8 +155,10 @@ def postgres_statements():
         f"CREATE INDEX IF NOT EXISTS {DOCUMENT}_vector ON {DOCUMENT} USING gin (search_vector)",
         f"CREATE INDEX IF NOT EXISTS {DOCUMENT}_name_trgm ON {DOCUMENT} "
         "USING gin (lower(name) gin_trgm_ops)",
+        # PL/pgSQL, not SQL: its body is checked when first run, not when created, so that
+        # migration 0002 can install it before the columns of later migrations exist.
         "CREATE OR REPLACE FUNCTION orgs_refresh_search_document(target bigint) RETURNS void "
-        f"LANGUAGE sql AS $$ {refresh_one} $$",
+        f"LANGUAGE plpgsql AS $$ BEGIN {refresh_one}; END $$",
         "CREATE OR REPLACE FUNCTION orgs_organisation_search_trigger() RETURNS trigger "
         "LANGUAGE plpgsql AS $$ BEGIN "
         f"IF TG_OP = 'DELETE' THEN DELETE FROM {DOCUMENT} WHERE organisation_id = OLD.id; "
@@ -138,8 +169,8 @@ def postgres_statements():
         "ELSE PERFORM orgs_refresh_search_document(NEW.organisation_id); END IF; "
         "RETURN NULL; END $$",
         "DROP TRIGGER IF EXISTS orgs_organisation_search ON orgs_organisation",
-        "CREATE TRIGGER orgs_organisation_search AFTER INSERT OR DELETE OR UPDATE OF name, "
-        "summary, tags, description ON orgs_organisation "
+        "CREATE TRIGGER orgs_organisation_search AFTER INSERT OR DELETE OR UPDATE OF "
+        f"{', '.join(ORGANISATION_FIELDS)} ON orgs_organisation "
         "FOR EACH ROW EXECUTE FUNCTION orgs_organisation_search_trigger()",
     ]
     for through, table, column in TERM_RELATIONS:

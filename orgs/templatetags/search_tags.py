@@ -24,6 +24,10 @@ def _pattern(words):
 
 def _folded(text):
     """The text folded one character at a time, so positions match the original."""
+    if text.isascii():
+        # Folding ASCII is lower-casing, one character for one: a C call, not one per
+        # character (about 1 ms per card on a search page).
+        return text.lower()
     return "".join((fold(c) or c)[:1] for c in text)
 
 
