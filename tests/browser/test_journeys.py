@@ -120,3 +120,28 @@ def test_search_and_filters_work_without_javascript(page_without_javascript):
     page.get_by_role("link", name=re.compile("Remove filter Pillar")).click()
     page.wait_for_url(lambda url: "pillar=" not in url)
     assert result_count(page) == searched
+
+
+def test_a_country_page_shows_its_pillar_coverage_and_leads_to_the_organisations(page):
+    page.goto("/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Countries").click()
+    page.get_by_role("link", name="Albania", exact=True).click()
+    page.wait_for_url(re.compile(r"/countries/al/$"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Albania"
+
+    coverage = page.locator(".coverage li")
+    assert coverage.count() == 4
+    gaps = page.locator(".coverage li.gap")
+    assert [gaps.nth(i).inner_text().split(":")[0] for i in range(gaps.count())] == [
+        "Intelligence",
+        "Policy",
+    ]
+    assert "No listed organisation works on intelligence or policy here." in (
+        page.locator(".notice").inner_text()
+    )
+    worked_on = Organisation.objects.published().operating_in(["AL"])
+    assert page.locator(".card").count() == worked_on.count()
+
+    page.locator(".coverage").get_by_role("link", name=re.compile(r"^1 organisation")).first.click()
+    page.wait_for_url(re.compile(r"/organisations/\?country=AL&pillar=education"))
+    assert result_count(page) == worked_on.filter(pillars__slug="education").count()
