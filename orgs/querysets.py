@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from . import search
@@ -28,6 +29,10 @@ class OrganisationQuerySet(models.QuerySet):
             )
             .order_by(models.F("last_reviewed_on").asc(nulls_first=True), "name")
         )
+
+    def alphabetical(self):
+        """A to Z as people read it: "Anti-Slavery" before "ASTRA", whatever the collation."""
+        return self.order_by(Lower("name"), "name")
 
     def in_pillars(self, slugs):
         """Organisations working on any of the given pillars."""
@@ -123,7 +128,7 @@ class OrganisationQuerySet(models.QuerySet):
 
     def ordered_by(self, sort):
         orderings = {
-            "name": ["name"],
+            "name": [Lower("name"), "name"],
             "founded": [models.F("founded").asc(nulls_last=True), "name"],
             "reviewed": [models.F("last_reviewed_on").desc(nulls_last=True), "name"],
         }

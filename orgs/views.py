@@ -80,7 +80,7 @@ class PillarDetailView(DetailView):
             Organisation.objects.published()
             .in_pillars([self.object.slug])
             .with_card_relations()
-            .order_by("name")
+            .alphabetical()
         )
         return super().get_context_data(organisations=organisations, **kwargs)
 
@@ -121,7 +121,7 @@ class CountryDetailView(ForgivingPaginationMixin, ListView):
             Organisation.objects.published()
             .operating_in([self.country.code])
             .with_card_relations()
-            .order_by("name")
+            .alphabetical()
         )
 
     def get_context_data(self, **kwargs):

@@ -176,3 +176,17 @@ def test_empty_result_helps_the_visitor(client, directory):
 def test_drafts_never_match_a_search(client, directory):
     OrganisationFactory(name="Harbour Draft", status=Organisation.Status.DRAFT)
     assert names(client.get("/organisations/?q=harbour")) == ["Harbour Trust"]
+
+
+def test_sorting_by_name_ignores_capitals(client, vocabulary):
+    for name in ["ASTRA", "Anti-Slavery", "beacon", "Zenith"]:
+        OrganisationFactory(name=name, slug=name.lower(), countries=["GB"])
+    response = client.get("/organisations/", {"sort": "name"})
+    assert [o.name for o in response.context["page_obj"]] == [
+        "Anti-Slavery",
+        "ASTRA",
+        "beacon",
+        "Zenith",
+    ]
+    in_country = client.get("/countries/gb/").context["organisations"]
+    assert [o.name for o in in_country] == ["Anti-Slavery", "ASTRA", "beacon", "Zenith"]
