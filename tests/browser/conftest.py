@@ -83,9 +83,10 @@ def page(context):
 def screenshot_folder():
     """var/screenshots/<database vendor>/, emptied so that it holds only this run's pictures."""
     folder = SCREENSHOTS / connection.vendor
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    screenshot_folders.add(folder)
+    if folder not in screenshot_folders:  # emptied once per run, then shared by the tests
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        screenshot_folders.add(folder)
     return folder
 
 

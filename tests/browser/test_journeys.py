@@ -7,6 +7,8 @@ import pytest
 
 from orgs.models import Organisation
 
+from .pages import PROFILE
+
 pytestmark = pytest.mark.browser
 
 FILTER_BUTTON = "Show organisations"
@@ -145,3 +147,15 @@ def test_a_country_page_shows_its_pillar_coverage_and_leads_to_the_organisations
     page.locator(".coverage").get_by_role("link", name=re.compile(r"^1 organisation")).first.click()
     page.wait_for_url(re.compile(r"/organisations/\?country=AL&pillar=education"))
     assert result_count(page) == worked_on.filter(pillars__slug="education").count()
+
+
+def test_a_profile_prints_as_a_record(page, screenshot_folder):
+    page.goto(f"/organisations/{PROFILE}/")
+    page.emulate_media(media="print")
+    assert not page.get_by_role("navigation", name="Main").is_visible()
+    assert not page.locator(".correction-link").is_visible()
+    assert page.locator("#sources").is_visible()
+    first_source = page.locator(".sources a").first
+    printed = first_source.evaluate("a => getComputedStyle(a, '::after').content")
+    assert first_source.get_attribute("href") in printed
+    page.pdf(path=str(screenshot_folder / "profile-print.pdf"))
