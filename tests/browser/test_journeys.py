@@ -159,3 +159,16 @@ def test_a_profile_prints_as_a_record(page, screenshot_folder):
     printed = first_source.evaluate("a => getComputedStyle(a, '::after').content")
     assert first_source.get_attribute("href") in printed
     page.pdf(path=str(screenshot_folder / "profile-print.pdf"))
+
+
+def test_on_a_phone_the_results_come_first_and_the_filters_unfold(browser, live_server, directory):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    page.goto("/organisations/?q=survivors")
+    pillar = page.get_by_role("group", name="Pillar")
+    assert not pillar.is_visible()
+    assert page.locator("#results-heading").bounding_box()["y"] < 812
+    page.get_by_text("Filters and sorting").focus()
+    page.keyboard.press("Enter")
+    assert pillar.is_visible()
+    context.close()
