@@ -248,15 +248,25 @@ class OrganisationFilter(django_filters.FilterSet):
                 active.append({"label": field.label, "value": shown, "query": params.urlencode()})
         return active
 
-    def facets(self):
-        """Every filter's choices with the number of results each would give: one query."""
+    @cached_property
+    def _counts(self):
+        """The facet counts and the number of results, from one query."""
         base = self._apply(self.queryset, skip=FACETS | {"sort"})
         selected = {}
         for name in FACET_ORDER:
             value = self.cleaned_data.get(name)
             if value:
                 selected[name] = value if isinstance(value, list) else [value]
-        counts = facet_counts(base, selected, self.term_ids)
+        return facet_counts(base, selected, self.term_ids)
+
+    @property
+    def result_count(self):
+        """How many organisations ``qs`` holds, counted with the facets (no query of its own)."""
+        return self._counts[1]
+
+    def facets(self):
+        """Every filter's choices with the number of results each would give."""
+        counts, _ = self._counts
         return {name: self._facet(name, counts[name]) for name in FACET_ORDER}
 
     def _facet(self, name, counts):

@@ -10,8 +10,9 @@ from .factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
-# three filter vocabularies, count, page, pillars prefetch, all facet counts in one.
-LISTING_QUERIES = 7
+# three filter vocabularies, all facet counts and the result count in one, page, pillars
+# prefetch.
+LISTING_QUERIES = 6
 # the organisation, seven prefetched relations (assessments included), the criteria,
 # related organisations and their pillars.
 PROFILE_QUERIES = 11
