@@ -222,10 +222,11 @@ class OrganisationFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = self._apply(queryset, skip={"q"})
         if self.search_text:
-            # The listing joins the index once, to match and rank in the same query.
-            queryset = queryset.search(self.search_text)
             if self.chosen_sort == "relevance":
-                return queryset.by_relevance()
+                # The listing joins the index once, to match and rank in the same query.
+                return queryset.search(self.search_text).by_relevance()
+            # Sorted otherwise: ranking every match would be wasted.
+            queryset = queryset.matching(self.search_text)
         return queryset.ordered_by(self.chosen_sort)
 
     @property
