@@ -41,12 +41,22 @@ class HomeView(TemplateView):
         )
 
 
-class CountedPaginator(Paginator):
-    """A paginator told how many objects there are, so it never asks the database."""
+class ResultsPaginator(Paginator):
+    """Pages of search results whose number is known (the facet statement counts them), so
+    the paginator never counts. A page is found in two steps: the ids of its listings, in
+    order, so that ranking and sorting handle narrow rows; then those listings by id, from
+    ``shown`` (with what their cards show)."""
 
-    def __init__(self, object_list, per_page, *, count, **kwargs):
+    def __init__(self, object_list, per_page, *, count, shown, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.count = count  # replaces Paginator's cached property
+        self.shown = shown
+
+    def _get_page(self, object_list, number, paginator):
+        ids = list(object_list.prefetch_related(None).values_list("pk", flat=True))
+        found = self.shown.in_bulk(ids)
+        # A listing unpublished between the two queries is left out, not an error.
+        return super()._get_page([found[pk] for pk in ids if pk in found], number, paginator)
 
 
 class OrganisationListView(ForgivingPaginationMixin, FilterView):
@@ -54,12 +64,17 @@ class OrganisationListView(ForgivingPaginationMixin, FilterView):
     filterset_class = OrganisationFilter
     template_name = "orgs/organisation_list.html"
 
-    def get_paginator(self, queryset, per_page, **kwargs):
-        # The facet statement counts the results too: no separate count query.
-        return CountedPaginator(queryset, per_page, count=self.filterset.result_count, **kwargs)
-
     def get_queryset(self):
         return Organisation.objects.published().with_card_relations()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return ResultsPaginator(
+            queryset,
+            per_page,
+            count=self.filterset.result_count,
+            shown=self.get_queryset(),
+            **kwargs,
+        )
 
     def get_strict(self):
         # Invalid parameters are reported and ignored, never turned into an empty page.
