@@ -2,6 +2,7 @@
 or archived listing can never be shown."""
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -40,6 +41,24 @@ class HomeView(TemplateView):
         )
 
 
+class ResultsPaginator(Paginator):
+    """Pages of search results whose number is known (the facet statement counts them), so
+    the paginator never counts. A page is found in two steps: the ids of its listings, in
+    order, so that ranking and sorting handle narrow rows; then those listings by id, from
+    ``shown`` (with what their cards show)."""
+
+    def __init__(self, object_list, per_page, *, count, shown, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count = count  # replaces Paginator's cached property
+        self.shown = shown
+
+    def _get_page(self, object_list, number, paginator):
+        ids = list(object_list.prefetch_related(None).values_list("pk", flat=True))
+        found = self.shown.in_bulk(ids)
+        # A listing unpublished between the two queries is left out, not an error.
+        return super()._get_page([found[pk] for pk in ids if pk in found], number, paginator)
+
+
 class OrganisationListView(ForgivingPaginationMixin, FilterView):
     model = Organisation
     filterset_class = OrganisationFilter
@@ -47,6 +66,15 @@ class OrganisationListView(ForgivingPaginationMixin, FilterView):
 
     def get_queryset(self):
         return Organisation.objects.published().with_card_relations()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return ResultsPaginator(
+            queryset,
+            per_page,
+            count=self.filterset.result_count,
+            shown=self.get_queryset(),
+            **kwargs,
+        )
 
     def get_strict(self):
         # Invalid parameters are reported and ignored, never turned into an empty page.

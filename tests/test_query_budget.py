@@ -10,7 +10,8 @@ from .factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
-# three filter vocabularies, count, page, pillars prefetch, all facet counts in one.
+# three filter vocabularies, all facet counts and the result count in one, the page's ids
+# (matched, ranked and sorted), its listings by id, their pillars.
 LISTING_QUERIES = 7
 # the organisation, seven prefetched relations (assessments included), the criteria,
 # related organisations and their pillars.
@@ -51,8 +52,8 @@ def test_listing_with_no_results_uses_the_same_budget(
 ):
     rich_organisations(3)
     client.get("/organisations/?q=zzzzqqqq")  # the spelling vocabulary is cached from here on
-    # A count of zero needs no page query and no pillars: two queries fewer, never more.
-    with django_assert_num_queries(LISTING_QUERIES - 2):
+    # A count of zero needs no page, no listings and no pillars: three queries fewer.
+    with django_assert_num_queries(LISTING_QUERIES - 3):
         response = client.get("/organisations/?q=zzzzqqqq")
     assert response.context["did_you_mean"] is None
 
@@ -63,7 +64,7 @@ def test_a_spelling_suggestion_costs_a_fixed_number_of_queries(
     rich_organisations(3)
     client.get("/organisations/?q=comunities")
     # As an empty page, plus the suggested search's vocabularies and one exists() check.
-    with django_assert_num_queries(LISTING_QUERIES - 2 + 4):
+    with django_assert_num_queries(LISTING_QUERIES - 3 + 4):
         response = client.get("/organisations/?q=comunities")
     assert response.context["did_you_mean"]["text"] == "communities"
 

@@ -291,3 +291,22 @@ def test_snippet_folding_keeps_every_position(text):
     folded = search_tags._folded(text)
     assert len(folded) == len(text)
     assert folded == "".join((fold(c) or c)[:1] for c in text)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?q=survivors",
+        "?pillar=recovery",
+        "?hq=GB&type=charity-ngo",
+        "?pillar=recovery&pillar=policy&country=GB&country=PH",
+        "?q=cocoa&hq=GB",
+        "?q=zzzzqqqq",
+        "?pillar=recovery&min_years=1&exploitation=forced-labour&population=survivors",
+    ],
+)
+def test_the_result_count_from_the_facet_statement_is_the_number_listed(client, library, query):
+    response = client.get("/organisations/" + query)
+    listed = response.context["filter"].qs
+    assert response.context["paginator"].count == len(list(listed))

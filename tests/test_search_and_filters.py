@@ -121,6 +121,14 @@ def test_sorting(client, directory, sort, expected):
     assert names(client.get(f"/organisations/?sort={sort}")) == expected
 
 
+@pytest.mark.parametrize("sort", ["name", "founded", "reviewed"])
+def test_a_search_sorted_otherwise_lists_the_same_matches(client, directory, sort):
+    OrganisationFactory(name="Bridge", summary="Works with the Harbour Trust in Leeds.")
+    ranked = names(client.get("/organisations/?q=harbour+trust"))
+    sorted_otherwise = names(client.get(f"/organisations/?q=harbour+trust&sort={sort}"))
+    assert sorted(sorted_otherwise) == sorted(ranked) == ["Bridge", "Harbour Trust"]
+
+
 def test_relevance_puts_a_name_match_first(client, directory):
     OrganisationFactory(name="Bridge", summary="Works with the Harbour Trust in Leeds.")
     response = client.get("/organisations/?q=harbour+trust")

@@ -5,7 +5,9 @@ schema.py), and each facet is grouped from it.
 
 A facet counts the organisations that pass every *other* facet's selection, so the choices
 of a facet keep the counts they would add (OR within a facet, AND across facets). Rows that
-fail two selections count nowhere and are dropped before grouping.
+fail two selections count nowhere and are dropped before grouping. The rows that pass every
+selection are the results: their number comes from the same statement, so the listing needs
+no count query of its own (on PostgreSQL that would run the text match once more).
 """
 
 from django.db import connections
@@ -84,10 +86,11 @@ def _grouping(facet, others, term_ids):
 
 
 def count(base, selected, term_ids):
-    """``{facet: {value: count}}`` for the pillar, exploitation, population, type, hq and
-    country facets. ``base``: the organisations under every filter that is not a facet;
-    ``selected``: each facet's chosen values (a list; no key when nothing is chosen);
-    ``term_ids``: ``{facet: {slug: id}}`` for the term facets."""
+    """``({facet: {value: count}}, results)`` for the pillar, exploitation, population, type,
+    hq and country facets, and the number of organisations passing every selection.
+    ``base``: the organisations under every filter that is not a facet; ``selected``: each
+    facet's chosen values (a list; no key when nothing is chosen); ``term_ids``:
+    ``{facet: {slug: id}}`` for the term facets."""
     facets = [*TERM_FACETS, *VALUE_FACETS, "country"]
     base_sql, params = base.order_by().values("pk").query.get_compiler(using=base.db).as_sql()
     flags, flag_params = [], []
@@ -110,13 +113,19 @@ def count(base, selected, term_ids):
         _grouping(facet, [f"m.ok_{other}" for other in selected if other != facet], term_ids)
         for facet in facets
     )
-    sql = f"WITH m AS MATERIALIZED ({rows}) {groupings}"
+    passing = f" WHERE {' AND '.join(f'm.ok_{facet}' for facet in selected)}" if selected else ""
+    total = f"SELECT '', '', count(*) FROM m{passing}"
+    sql = f"WITH m AS MATERIALIZED ({rows}) {groupings} UNION ALL {total}"
     with connections[base.db].cursor() as cursor:
         cursor.execute(sql, [*flag_params, *params])
         result = cursor.fetchall()
     counts = {facet: {} for facet in facets}
     slugs = {facet: {i: slug for slug, i in ids.items()} for facet, ids in term_ids.items()}
+    results = 0
     for facet, key, number in result:
+        if not facet:
+            results = number
+            continue
         if facet not in TERM_FACETS:
             counts[facet][key] = number
             continue
@@ -126,4 +135,4 @@ def count(base, selected, term_ids):
             found = [int(key)] if int(key) in slugs[facet] else []
         for i in found:
             counts[facet][slugs[facet][i]] = counts[facet].get(slugs[facet][i], 0) + number
-    return counts
+    return counts, results
