@@ -1,5 +1,5 @@
-"""Factories for test data: published, fully-sourced organisations unless told otherwise, and
-what the public sends the curators."""
+"""Factories for test data: published, fully-sourced organisations unless told otherwise,
+what the public sends the curators, and what the admin's organisation form posts."""
 
 import factory
 from django.utils import timezone
@@ -93,3 +93,46 @@ class CorrectionFactory(factory.django.DjangoModelFactory):
     proposed_value = "https://new-address.example.org/"
     evidence_url = "https://register.example.org/entry"
     email = "sender@example.net"
+
+
+def form_data(**overrides):
+    """What the admin's add form posts for a new listing, with one source."""
+    data = {
+        "name": "New Harbour",
+        "slug": "new-harbour",
+        "summary": "Long-term support for survivors.",
+        "organisation_type": "charity-ngo",
+        "sources-TOTAL_FORMS": "1",
+        "sources-INITIAL_FORMS": "0",
+        "sources-MIN_NUM_FORMS": "0",
+        "sources-MAX_NUM_FORMS": "1000",
+        "sources-0-url": "https://new-harbour.example.org/about",
+        "sources-0-supports": "name, mission",
+        "assessments-TOTAL_FORMS": "0",
+        "assessments-INITIAL_FORMS": "0",
+        "assessments-MIN_NUM_FORMS": "0",
+        "assessments-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data
+
+
+def change_data(organisation, **overrides):
+    """What the change form posts for an existing listing, unchanged, with its one source."""
+    source = organisation.sources.get()
+    data = form_data(
+        name=organisation.name,
+        summary=organisation.summary,
+        organisation_type=organisation.organisation_type,
+        pillars=[p.pk for p in organisation.pillars.all()],
+        countries=[row.country.code for row in organisation.operating_countries.all()],
+        **{
+            "sources-INITIAL_FORMS": "1",
+            "sources-0-id": str(source.pk),
+            "sources-0-organisation": str(organisation.pk),
+            "sources-0-url": source.url,
+            "sources-0-supports": source.supports,
+        },
+    )
+    data.update(overrides)
+    return data

@@ -7,51 +7,11 @@ from django.utils import timezone
 
 from orgs.models import OperatingCountry, Organisation, Pillar
 
-from .factories import OrganisationFactory
+from .factories import OrganisationFactory, change_data, form_data
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:orgs_organisation_changelist")
-
-
-def form_data(**overrides):
-    data = {
-        "name": "New Harbour",
-        "slug": "new-harbour",
-        "summary": "Long-term support for survivors.",
-        "organisation_type": "charity-ngo",
-        "sources-TOTAL_FORMS": "1",
-        "sources-INITIAL_FORMS": "0",
-        "sources-MIN_NUM_FORMS": "0",
-        "sources-MAX_NUM_FORMS": "1000",
-        "sources-0-url": "https://new-harbour.example.org/about",
-        "sources-0-supports": "name, mission",
-        "assessments-TOTAL_FORMS": "0",
-        "assessments-INITIAL_FORMS": "0",
-        "assessments-MIN_NUM_FORMS": "0",
-        "assessments-MAX_NUM_FORMS": "1000",
-    }
-    data.update(overrides)
-    return data
-
-
-def change_data(organisation, **overrides):
-    """What the change form posts for an existing listing, with its one source."""
-    source = organisation.sources.get()
-    data = form_data(
-        name=organisation.name,
-        pillars=[p.pk for p in organisation.pillars.all()],
-        countries=[row.country.code for row in organisation.operating_countries.all()],
-        **{
-            "sources-INITIAL_FORMS": "1",
-            "sources-0-id": str(source.pk),
-            "sources-0-organisation": str(organisation.pk),
-            "sources-0-url": source.url,
-            "sources-0-supports": source.supports,
-        },
-    )
-    data.update(overrides)
-    return data
 
 
 def test_changelist_shows_status_pillars_country_and_review(admin_client, organisation, draft):

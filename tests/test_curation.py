@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from orgs.models import Assessment, Criterion, Organisation, Pillar
 
-from .factories import OrganisationFactory
+from .factories import OrganisationFactory, change_data
 
 pytestmark = pytest.mark.django_db
 
@@ -107,33 +107,20 @@ def test_an_assessment_saved_in_the_admin_records_the_curator_who_checked_it(
     curator_client, curator, organisation
 ):
     url = reverse("admin:orgs_organisation_change", args=[organisation.pk])
-    source = organisation.sources.get()
     registered = Criterion.objects.get(slug="registered")
     response = curator_client.post(
         url,
-        {
-            "name": organisation.name,
-            "summary": organisation.summary,
-            "organisation_type": organisation.organisation_type,
-            "pillars": [p.pk for p in organisation.pillars.all()],
-            "sources-TOTAL_FORMS": "1",
-            "sources-INITIAL_FORMS": "1",
-            "sources-MIN_NUM_FORMS": "0",
-            "sources-MAX_NUM_FORMS": "1000",
-            "sources-0-id": str(source.pk),
-            "sources-0-organisation": str(organisation.pk),
-            "sources-0-url": source.url,
-            "sources-0-supports": source.supports,
-            "assessments-TOTAL_FORMS": "1",
-            "assessments-INITIAL_FORMS": "0",
-            "assessments-MIN_NUM_FORMS": "0",
-            "assessments-MAX_NUM_FORMS": "5",
-            "assessments-0-criterion": str(registered.pk),
-            "assessments-0-result": "met",
-            "assessments-0-evidence_url": "register.example.org/entry/42",
-            "assessments-0-note": "Charity number 42.",
-            "assessments-0-checked_on": timezone.localdate().isoformat(),
-        },
+        change_data(
+            organisation,
+            **{
+                "assessments-TOTAL_FORMS": "1",
+                "assessments-0-criterion": str(registered.pk),
+                "assessments-0-result": "met",
+                "assessments-0-evidence_url": "register.example.org/entry/42",
+                "assessments-0-note": "Charity number 42.",
+                "assessments-0-checked_on": timezone.localdate().isoformat(),
+            },
+        ),
     )
     assert response.status_code == 302, response.context["errors"]
     assessment = organisation.assessments.get()
@@ -227,26 +214,7 @@ def test_every_change_is_recorded_with_who_which_fields_and_values_and_can_be_re
     admin_client, admin_user, organisation
 ):
     url = reverse("admin:orgs_organisation_change", args=[organisation.pk])
-    source = organisation.sources.get()
-    data = {
-        "name": "Harbour Trust International",
-        "summary": organisation.summary,
-        "organisation_type": organisation.organisation_type,
-        "pillars": [p.pk for p in organisation.pillars.all()],
-        "countries": ["GB", "IE"],
-        "sources-TOTAL_FORMS": "1",
-        "sources-INITIAL_FORMS": "1",
-        "sources-MIN_NUM_FORMS": "0",
-        "sources-MAX_NUM_FORMS": "1000",
-        "sources-0-id": str(source.pk),
-        "sources-0-organisation": str(organisation.pk),
-        "sources-0-url": source.url,
-        "sources-0-supports": source.supports,
-        "assessments-TOTAL_FORMS": "0",
-        "assessments-INITIAL_FORMS": "0",
-        "assessments-MIN_NUM_FORMS": "0",
-        "assessments-MAX_NUM_FORMS": "5",
-    }
+    data = change_data(organisation, name="Harbour Trust International")
     recorded = organisation.history.count()
     assert admin_client.post(url, data).status_code == 302
     assert organisation.history.count() == recorded + 1
@@ -282,28 +250,15 @@ def test_changes_to_countries_and_sources_are_recorded_in_the_history(
     admin_client, admin_user, organisation
 ):
     url = reverse("admin:orgs_organisation_change", args=[organisation.pk])
-    source = organisation.sources.get()
-    data = {
-        "name": organisation.name,
-        "summary": organisation.summary,
-        "organisation_type": organisation.organisation_type,
-        "pillars": [p.pk for p in organisation.pillars.all()],
-        "countries": ["GB", "FR"],
-        "sources-TOTAL_FORMS": "2",
-        "sources-INITIAL_FORMS": "1",
-        "sources-MIN_NUM_FORMS": "0",
-        "sources-MAX_NUM_FORMS": "1000",
-        "sources-0-id": str(source.pk),
-        "sources-0-organisation": str(organisation.pk),
-        "sources-0-url": source.url,
-        "sources-0-supports": source.supports,
-        "sources-1-url": "https://register.example.org/harbour",
-        "sources-1-supports": "registration",
-        "assessments-TOTAL_FORMS": "0",
-        "assessments-INITIAL_FORMS": "0",
-        "assessments-MIN_NUM_FORMS": "0",
-        "assessments-MAX_NUM_FORMS": "5",
-    }
+    data = change_data(
+        organisation,
+        countries=["GB", "FR"],
+        **{
+            "sources-TOTAL_FORMS": "2",
+            "sources-1-url": "https://register.example.org/harbour",
+            "sources-1-supports": "registration",
+        },
+    )
     assert admin_client.post(url, data).status_code == 302
     latest = organisation.history.first()
     assert latest.history_user == admin_user
