@@ -160,3 +160,17 @@ ORGS_SUBMISSIONS_PER_HOUR = int(os.environ.get("ORGS_SUBMISSIONS_PER_HOUR", "5")
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 # The largest CSV file the admin imports (10,000 listings are about 6 MB).
 ORGS_CSV_MAX_UPLOAD_BYTES = int(os.environ.get("ORGS_CSV_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+
+# Caches, each process its own. "default" counts submissions per address (orgs/ratelimit.py;
+# with several worker processes, point it at a shared cache). "search" keeps the listing's
+# facet counts and page ids until the directory changes (orgs/search/cache.py: a token in the
+# database tells every process when), so its own size never risks the submission counts.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "search": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "search",
+        "TIMEOUT": int(os.environ.get("ORGS_SEARCH_CACHE_SECONDS", "3600")),
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("ORGS_SEARCH_CACHE_ENTRIES", "1000"))},
+    },
+}

@@ -44,16 +44,18 @@ class HomeView(TemplateView):
 class ResultsPaginator(Paginator):
     """Pages of search results whose number is known (the facet statement counts them), so
     the paginator never counts. A page is found in two steps: the ids of its listings, in
-    order, so that ranking and sorting handle narrow rows; then those listings by id, from
-    ``shown`` (with what their cards show)."""
+    order, so that ranking and sorting handle narrow rows (kept in ``results`` until the
+    directory changes); then those listings by id, from ``shown`` (with what their cards
+    show)."""
 
-    def __init__(self, object_list, per_page, *, count, shown, **kwargs):
+    def __init__(self, object_list, per_page, *, count, shown, results, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.count = count  # replaces Paginator's cached property
         self.shown = shown
+        self.results = results
 
     def _get_page(self, object_list, number, paginator):
-        ids = list(object_list.prefetch_related(None).values_list("pk", flat=True))
+        ids = self.results.ids(object_list.prefetch_related(None))
         found = self.shown.in_bulk(ids)
         # A listing unpublished between the two queries is left out, not an error.
         return super()._get_page([found[pk] for pk in ids if pk in found], number, paginator)
@@ -73,6 +75,7 @@ class OrganisationListView(ForgivingPaginationMixin, FilterView):
             per_page,
             count=self.filterset.result_count,
             shown=self.get_queryset(),
+            results=self.filterset.results,
             **kwargs,
         )
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
-from django.core.cache import cache
+from django.core.cache import caches
 
 from orgs.management.commands.load_directory import DEFAULT_FILE, Command
 from orgs.models import Organisation
@@ -14,10 +14,14 @@ from .factories import OrganisationFactory
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Each test starts with an empty cache (the spelling vocabulary lives there)."""
-    cache.clear()
+    """Each test starts with empty caches (the spelling vocabulary and the submission counts
+    live in "default", search results in "search"), so query counts never depend on which
+    tests ran before."""
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

@@ -7,10 +7,9 @@ A facet counts the organisations that pass every *other* facet's selection, so t
 of a facet keep the counts they would add (OR within a facet, AND across facets). Rows that
 fail two selections count nowhere and are dropped before grouping. The rows that pass every
 selection are the results: their number comes from the same statement, so the listing needs
-no count query of its own (on PostgreSQL that would run the text match once more).
+no count query of its own (on PostgreSQL that would run the text match once more). The rows
+are kept until the directory changes (cache.py).
 """
-
-from django.db import connections
 
 from .schema import DOCUMENT, MASK_BITS
 
@@ -85,12 +84,13 @@ def _grouping(facet, others, term_ids):
     )
 
 
-def count(base, selected, term_ids):
+def count(base, selected, term_ids, results):
     """``({facet: {value: count}}, results)`` for the pillar, exploitation, population, type,
     hq and country facets, and the number of organisations passing every selection.
     ``base``: the organisations under every filter that is not a facet; ``selected``: each
     facet's chosen values (a list; no key when nothing is chosen); ``term_ids``:
-    ``{facet: {slug: id}}`` for the term facets."""
+    ``{facet: {slug: id}}`` for the term facets; ``results``: the request's
+    ``cache.Results``, which runs the statement or finds its rows."""
     facets = [*TERM_FACETS, *VALUE_FACETS, "country"]
     base_sql, params = base.order_by().values("pk").query.get_compiler(using=base.db).as_sql()
     flags, flag_params = [], []
@@ -116,9 +116,7 @@ def count(base, selected, term_ids):
     passing = f" WHERE {' AND '.join(f'm.ok_{facet}' for facet in selected)}" if selected else ""
     total = f"SELECT '', '', count(*) FROM m{passing}"
     sql = f"WITH m AS MATERIALIZED ({rows}) {groupings} UNION ALL {total}"
-    with connections[base.db].cursor() as cursor:
-        cursor.execute(sql, [*flag_params, *params])
-        result = cursor.fetchall()
+    result = results.rows(sql, [*flag_params, *params])
     counts = {facet: {} for facet in facets}
     slugs = {facet: {i: slug for slug, i in ids.items()} for facet, ids in term_ids.items()}
     results = 0

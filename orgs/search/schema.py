@@ -34,6 +34,19 @@ FACET_MASKS = {
     "orgs_organisation_populations": "population_mask",
 }
 BIT_OR = {"sqlite": "sum", "postgresql": "bit_or"}
+
+# The token of the search results cache (orgs/search/cache.py): one row, replaced by a new
+# random value, inside the changing transaction, whenever anything a listing page can match,
+# count or show in its order changes: a listing, its terms and countries, a vocabulary, a
+# document. Results are cached under the token, so a change makes every older result unusable.
+VERSION = "orgs_search_version"
+VERSIONED_TABLES = [
+    "orgs_organisation",
+    "orgs_operatingcountry",
+    DOCUMENT,
+    *(through for through, _, _ in TERM_RELATIONS),
+    *(table for _, table, _ in TERM_RELATIONS),
+]
 ORGANISATION_FIELDS = ["name", "summary", "tags", "description", "organisation_type", "hq_country"]
 
 
@@ -106,6 +119,17 @@ def sqlite_statements():
         "CREATE TRIGGER IF NOT EXISTS orgs_organisation_search_ad AFTER DELETE ON "
         f"orgs_organisation BEGIN DELETE FROM {DOCUMENT} WHERE organisation_id = old.id; END",
     ]
+    statements += [
+        f"CREATE TABLE IF NOT EXISTS {VERSION} "
+        "(id INTEGER PRIMARY KEY CHECK (id = 1), token INTEGER NOT NULL)",
+        f"INSERT OR IGNORE INTO {VERSION} (id, token) VALUES (1, random())",
+    ]
+    for table in VERSIONED_TABLES:
+        for event in ["INSERT", "UPDATE", "DELETE"]:
+            statements.append(
+                f"CREATE TRIGGER IF NOT EXISTS {table}_search_version_{event.lower()} "
+                f"AFTER {event} ON {table} BEGIN UPDATE {VERSION} SET token = random(); END"
+            )
     for through, table, column in TERM_RELATIONS:
         statements += [
             f"CREATE TRIGGER IF NOT EXISTS {through}_search_ai AFTER INSERT ON {through} BEGIN "
@@ -133,6 +157,8 @@ def sqlite_install(cursor):
 
 
 # --- PostgreSQL ------------------------------------------------------------------------------
+
+RANDOM_TOKEN = "floor(random() * 9e18)::bigint"  # noqa: S105 (SQL, not a secret)
 
 
 def postgres_statements():
@@ -173,6 +199,21 @@ def postgres_statements():
         f"{', '.join(ORGANISATION_FIELDS)} ON orgs_organisation "
         "FOR EACH ROW EXECUTE FUNCTION orgs_organisation_search_trigger()",
     ]
+    statements += [
+        f"CREATE TABLE IF NOT EXISTS {VERSION} "
+        "(id integer PRIMARY KEY CHECK (id = 1), token bigint NOT NULL)",
+        f"INSERT INTO {VERSION} (id, token) VALUES (1, {RANDOM_TOKEN}) ON CONFLICT (id) DO NOTHING",
+        "CREATE OR REPLACE FUNCTION orgs_search_version_trigger() RETURNS trigger "
+        f"LANGUAGE plpgsql AS $$ BEGIN UPDATE {VERSION} SET token = {RANDOM_TOKEN}; "
+        "RETURN NULL; END $$",
+    ]
+    for table in VERSIONED_TABLES:
+        # Once per statement; TRUNCATE too (Django's flush empties tables with it).
+        statements += [
+            f"DROP TRIGGER IF EXISTS {table}_search_version ON {table}",
+            f"CREATE TRIGGER {table}_search_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+            f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION orgs_search_version_trigger()",
+        ]
     for through, table, column in TERM_RELATIONS:
         renamed = refresh_sql("postgresql", linked_to_term(through, column, "NEW.id"))
         statements += [
