@@ -170,17 +170,21 @@ class OrganisationFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # One query per vocabulary per request, however often the choices are read.
-        vocabularies = {
-            "pillar": Pillar,
-            "exploitation": ExploitationForm,
-            "population": Population,
-        }
+        # The vocabularies' terms, read once and then kept with the search results until the
+        # directory (vocabularies included) changes.
+        vocabularies = self.results.kept("vocabularies", self._read_vocabularies)
         self.term_ids = {}
-        for name, model in vocabularies.items():
-            terms = list(model.objects.all())
-            self.filters[name].extra["choices"] = [(t.slug, t.name) for t in terms]
-            self.term_ids[name] = {t.slug: t.pk for t in terms}
+        for name, terms in vocabularies.items():
+            self.filters[name].extra["choices"] = [(slug, label) for slug, label, _ in terms]
+            self.term_ids[name] = {slug: pk for slug, _, pk in terms}
+
+    @staticmethod
+    def _read_vocabularies():
+        models = {"pillar": Pillar, "exploitation": ExploitationForm, "population": Population}
+        return {
+            name: list(model.objects.values_list("slug", "name", "pk"))
+            for name, model in models.items()
+        }
 
     def filter_search(self, queryset, name, value):
         # Membership only; filter_queryset() ranks the listing itself.
@@ -285,7 +289,8 @@ class OrganisationFilter(django_filters.FilterSet):
 
     @cached_property
     def results(self):
-        """The expensive statements of this request, kept until the directory changes."""
+        """The vocabularies and the expensive statements of this request, kept until the
+        directory changes."""
         return Results(self.queryset.db)
 
     @cached_property

@@ -6,7 +6,8 @@ give the same rows until a listing, its terms or countries, or a vocabulary chan
 such change replaces the database's search token (triggers of schema.py, on both databases,
 inside the changing transaction). Rows are kept in the ``search`` cache under the token, the
 statement and its parameters, so a result computed before a change can never be served after
-it, by any process; a process only has to read the token, once per page.
+it, by any process; a process only has to read the token, once per page. The filter
+vocabularies are kept the same way (``kept()``).
 
 The token is read before the statement runs: a change committed between the two leaves rows
 under a token that is already gone, never old rows under the new token.
@@ -39,21 +40,26 @@ class Results:
             self._token = row[0] if row else False
         return self._token
 
-    def rows(self, sql, params):
+    def kept(self, name, compute):
+        """What ``compute()`` gives, computed once for the directory as it is now. ``name``
+        must say everything the result depends on besides the directory's contents."""
         token = self.token()
-        key = None
-        if token is not False:
-            statement = repr((self.using, token, sql, list(params)))
-            key = "rows:" + hashlib.sha256(statement.encode()).hexdigest()
-            rows = caches[CACHE].get(key)
-            if rows is not None:
-                return rows
-        with connections[self.using].cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        if key:
-            caches[CACHE].set(key, rows)
-        return rows
+        if token is False:
+            return compute()
+        key = hashlib.sha256(repr((self.using, token, name)).encode()).hexdigest()
+        value = caches[CACHE].get(key)
+        if value is None:
+            value = compute()
+            caches[CACHE].set(key, value)
+        return value
+
+    def rows(self, sql, params):
+        def run():
+            with connections[self.using].cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+
+        return self.kept(("rows", sql, list(params)), run)
 
     def ids(self, queryset):
         """The primary keys ``queryset`` gives, in its order."""
