@@ -168,8 +168,11 @@ class OrganisationFilter(django_filters.FilterSet):
         model = Organisation
         fields = []
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, results=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The vocabularies and the expensive statements of this request, kept until the
+        # directory changes (a view may share its own).
+        self.results = results or Results(self.queryset.db)
         # The vocabularies' terms, read once and then kept with the search results until the
         # directory (vocabularies included) changes.
         vocabularies = self.results.kept("vocabularies", self._read_vocabularies)
@@ -288,12 +291,6 @@ class OrganisationFilter(django_filters.FilterSet):
         return active
 
     @cached_property
-    def results(self):
-        """The vocabularies and the expensive statements of this request, kept until the
-        directory changes."""
-        return Results(self.queryset.db)
-
-    @cached_property
     def _counts(self):
         """The facet counts and the number of results, from one query."""
         base = self._apply(self.queryset, skip=FACETS | {"sort"})
@@ -340,6 +337,6 @@ class OrganisationFilter(django_filters.FilterSet):
         data = self.data.copy()
         data["q"] = suggestion
         data.pop("page", None)
-        if not type(self)(data, queryset=self.queryset).qs.exists():
+        if not type(self)(data, queryset=self.queryset, results=self.results).qs.exists():
             return None
         return {"text": suggestion, "query": data.urlencode()}

@@ -1,12 +1,20 @@
 """Public pages of the directory. Every queryset starts from ``published()`` so that a draft
 or archived listing can never be shown."""
 
+import zlib
+
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.views.generic import CreateView, DetailView, ListView, TemplateView
 from django_countries.fields import Country
 from django_filters.views import FilterView
@@ -15,6 +23,7 @@ from . import ratelimit
 from .filters import OrganisationFilter
 from .forms import CorrectionForm, OrganisationSuggestionForm
 from .models import Criterion, OperatingCountry, Organisation, Pillar
+from .search.cache import Results
 
 
 class ForgivingPaginationMixin:
@@ -75,13 +84,37 @@ class OrganisationListView(ForgivingPaginationMixin, FilterView):
             per_page,
             count=self.filterset.result_count,
             shown=self.get_queryset(),
-            results=self.filterset.results,
+            results=self.results,
             **kwargs,
         )
 
     def get_strict(self):
         # Invalid parameters are reported and ignored, never turned into an empty page.
         return False
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "results": self.results}
+
+    def get(self, request, *args, **kwargs):
+        """The page as it was last rendered for the same address, while the directory has
+        not changed since (orgs/search/cache.py); the same for every visitor, so a visitor
+        with a session (a curator) or a message waiting is always given a fresh page."""
+        self.results = Results(self.model.objects.db)
+        if {settings.SESSION_COOKIE_NAME, "messages"} & request.COOKIES.keys():
+            return super().get(request, *args, **kwargs)
+        rendered = []
+
+        def render():
+            response = super(OrganisationListView, self).get(request, *args, **kwargs)
+            rendered.append(response.render())
+            return zlib.compress(response.content) if response.status_code == 200 else None
+
+        # The date too: "active for at least N years" counts from this year.
+        address = request.build_absolute_uri()
+        page = self.results.kept(("page", address, timezone.localdate().isoformat()), render)
+        if rendered:
+            return rendered[0]
+        return HttpResponse(zlib.decompress(page), content_type="text/html; charset=utf-8")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

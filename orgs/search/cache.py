@@ -9,6 +9,9 @@ statement and its parameters, so a result computed before a change can never be 
 it, by any process; a process only has to read the token, once per page. The filter
 vocabularies are kept the same way (``kept()``).
 
+The listing view keeps its whole rendered page the same way, for visitors without a session
+(orgs/views.py): the same address gives the same page while the directory is unchanged.
+
 The token is read before the statement runs: a change committed between the two leaves rows
 under a token that is already gone, never old rows under the new token.
 """
@@ -22,6 +25,9 @@ from django.db import connections
 from .schema import VERSION
 
 CACHE = "search"
+# Part of every key: change it when the shape of a kept value changes, so that a cache shared
+# by processes of different versions (e.g. during a deploy) never hands one the other's.
+FORMAT = 1
 
 
 class Results:
@@ -46,7 +52,7 @@ class Results:
         token = self.token()
         if token is False:
             return compute()
-        key = hashlib.sha256(repr((self.using, token, name)).encode()).hexdigest()
+        key = hashlib.sha256(repr((FORMAT, self.using, token, name)).encode()).hexdigest()
         value = caches[CACHE].get(key)
         if value is None:
             value = compute()
