@@ -84,12 +84,12 @@ def _grouping(facet, others, term_ids):
     )
 
 
-def count(base, selected, term_ids, results):
+def count(base, selected, term_ids, cache):
     """``({facet: {value: count}}, results)`` for the pillar, exploitation, population, type,
     hq and country facets, and the number of organisations passing every selection.
     ``base``: the organisations under every filter that is not a facet; ``selected``: each
     facet's chosen values (a list; no key when nothing is chosen); ``term_ids``:
-    ``{facet: {slug: id}}`` for the term facets; ``results``: the request's
+    ``{facet: {slug: id}}`` for the term facets; ``cache``: the request's
     ``cache.Results``, which runs the statement or finds its rows."""
     facets = [*TERM_FACETS, *VALUE_FACETS, "country"]
     base_sql, params = base.order_by().values("pk").query.get_compiler(using=base.db).as_sql()
@@ -116,7 +116,7 @@ def count(base, selected, term_ids, results):
     passing = f" WHERE {' AND '.join(f'm.ok_{facet}' for facet in selected)}" if selected else ""
     total = f"SELECT '', '', count(*) FROM m{passing}"
     sql = f"WITH m AS MATERIALIZED ({rows}) {groupings} UNION ALL {total}"
-    result = results.rows(sql, [*flag_params, *params])
+    result = cache.rows(sql, [*flag_params, *params])
     counts = {facet: {} for facet in facets}
     slugs = {facet: {i: slug for slug, i in ids.items()} for facet, ids in term_ids.items()}
     results = 0
