@@ -19,7 +19,6 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Prefetch
@@ -491,7 +490,7 @@ class ListingImport:
             ),
         )
         self.replace_assessments(batch, now)
-        self.record_history(created, updated, now)
+        Organisation.record_history(created, updated, user=self.user, reason=self.reason, date=now)
         self.check_publication(batch)
 
     @staticmethod
@@ -557,40 +556,6 @@ class ListingImport:
         if updated:
             fields = [*ASSESSMENT_FIELDS, "checked_by"]
             bulk_update_with_history(updated, Assessment, fields, **history)
-
-    def record_history(self, created, updated, now):
-        """One historical record per listing, with its m2m state, as a save would write."""
-        records = []
-        for organisations, update in [(created, False), (updated, True)]:
-            if organisations:
-                records += Organisation.history.bulk_history_create(
-                    organisations,
-                    update=update,
-                    default_user=self.user,
-                    default_change_reason=self.reason,
-                    default_date=now,
-                )
-        history_of = {record.id: record.history_id for record in records}
-        history_model = Organisation.history.model
-        for column in VOCABULARIES:
-            m2m = Organisation._meta.get_field(column)
-            through = m2m.remote_field.through
-            m2m_history = apps.get_model(
-                history_model._meta.app_label, f"Historical{through.__name__}"
-            )
-            target = m2m.m2m_reverse_name()
-            rows = through.objects.filter(organisation_id__in=history_of).values_list(
-                "pk", "organisation_id", target
-            )
-            m2m_history.objects.bulk_create(
-                m2m_history(
-                    id=pk,
-                    organisation_id=organisation_id,
-                    history_id=history_of[organisation_id],
-                    **{target: target_id},
-                )
-                for pk, organisation_id, target_id in rows
-            )
 
     def check_publication(self, batch):
         row_of = {

@@ -96,6 +96,28 @@ def test_reloading_updates_an_untouched_listing_from_a_changed_file(seed_data, t
     assert Organisation.objects.get(slug=slug).summary == "A corrected summary."
 
 
+def test_each_load_that_writes_a_listing_records_it_once_with_its_lists(seed_data, tmp_path):
+    def pillars_of(record):
+        return sorted(row.pillar.slug for row in record.pillars.all())
+
+    load()
+    stop = Organisation.objects.get(slug="stop-the-traffik")
+    (created,) = stop.history.all()
+    assert created.history_type == "+"
+    assert created.history_change_reason == "Loaded from the seeded directory"
+    assert created.summary == stop.summary
+    assert pillars_of(created) == sorted(p.slug for p in stop.pillars.all())
+
+    record = next(r for r in seed_data["organisations"] if r["slug"] == "stop-the-traffik")
+    record["pillars"] = ["policy"]
+    load(write(tmp_path, seed_data))
+    load(write(tmp_path, seed_data))
+    updated, first = stop.history.all()
+    assert (updated.history_type, first.history_id) == ("~", created.history_id)
+    assert pillars_of(updated) == ["policy"]
+    assert pillars_of(first) == pillars_of(created) != ["policy"]
+
+
 def test_a_bad_record_loads_nothing_and_names_the_problem(seed_data, tmp_path):
     seed_data["organisations"][1]["pillars"] = ["rescue"]
     seed_data["organisations"][2]["founded"] = 1066

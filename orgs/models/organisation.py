@@ -3,6 +3,7 @@ the text search reads."""
 
 from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -17,6 +18,8 @@ from .curation import Criterion
 from .vocabularies import ExploitationForm, Language, OrganisationType, Pillar, Population
 
 EARLIEST_FOUNDING_YEAR = 1800
+# The lists a historical record of a listing keeps with its own fields.
+HISTORY_M2M_FIELDS = ["pillars", "exploitation_forms", "populations", "languages"]
 
 
 # Fields copied as they are between the seeded file and a listing.
@@ -143,7 +146,7 @@ class Organisation(models.Model):
     objects = OrganisationQuerySet.as_manager()
     # Every change, by whom and when, field by field; viewable and revertible in the admin.
     history = HistoricalRecords(
-        m2m_fields=[pillars, exploitation_forms, populations, languages],
+        m2m_fields=HISTORY_M2M_FIELDS,
         excluded_fields=["updated_at", "seed_fingerprint"],
         # Long enough to say how countries and sources changed (record_related_changes).
         history_change_reason_field=models.TextField(null=True),
@@ -230,6 +233,44 @@ class Organisation(models.Model):
             "countries": sorted(row.country.code for row in self.operating_countries.all()),
             "sources": [[source.url, source.supports] for source in self.sources.all()],
         }
+
+    @classmethod
+    def record_history(cls, created=(), updated=(), *, user=None, reason, date):
+        """One historical record per listing, with its lists as they are now, as a single
+        save would write it. For listings written with their history held back
+        (``skip_history_when_saving``, bulk writes): setting each list of a saved listing
+        sends a record of its own, five records and ~40 queries for a new listing."""
+        records = []
+        for organisations, update in [(created, False), (updated, True)]:
+            if organisations:
+                records += cls.history.bulk_history_create(
+                    organisations,
+                    update=update,
+                    default_user=user,
+                    default_change_reason=reason,
+                    default_date=date,
+                )
+        history_of = {record.id: record.history_id for record in records}
+        history_model = cls.history.model
+        for name in HISTORY_M2M_FIELDS:
+            m2m = cls._meta.get_field(name)
+            through = m2m.remote_field.through
+            m2m_history = apps.get_model(
+                history_model._meta.app_label, f"Historical{through.__name__}"
+            )
+            target = m2m.m2m_reverse_name()
+            rows = through.objects.filter(organisation_id__in=history_of).values_list(
+                "pk", "organisation_id", target
+            )
+            m2m_history.objects.bulk_create(
+                m2m_history(
+                    id=pk,
+                    organisation_id=organisation_id,
+                    history_id=history_of[organisation_id],
+                    **{target: target_id},
+                )
+                for pk, organisation_id, target_id in rows
+            )
 
     def related_record(self):
         """The countries and sources of this listing, which live in their own tables and so

@@ -20,6 +20,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from django_countries import countries
 
 from orgs.models import (
@@ -35,6 +36,7 @@ from orgs.models import (
     Source,
 )
 
+REASON = "Loaded from the seeded directory"
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "data" / "directory.json"
 
 VOCABULARIES = [
@@ -110,11 +112,15 @@ class Command(BaseCommand):
                 raise CommandError("Nothing was loaded:\n" + "\n".join(problems))
             held_back = self.hold_back_unvetted(snapshots, assessments)
             counts = {"created": 0, "updated": 0, "unchanged": 0, "kept": 0}
+            written = {"created": [], "updated": []}
             for slug, snapshot in snapshots:
                 outcome, organisation = self.load_organisation(slug, snapshot)
                 counts[outcome] += 1
+                if outcome in written:
+                    written[outcome].append(organisation)
                 if outcome != "kept":
                     self.add_missing_assessments(organisation, assessments[slug])
+            Organisation.record_history(**written, reason=REASON, date=timezone.now())
         for slug in held_back:
             self.stderr.write(
                 f"{slug}: marked published in the file but the mandatory criteria are not all "
@@ -228,7 +234,7 @@ class Command(BaseCommand):
         for assessment in assessments:
             if assessment.criterion_id not in present:
                 assessment.organisation = organisation
-                assessment._change_reason = "Loaded from the seeded directory"
+                assessment._change_reason = REASON
                 assessment.save()
 
     def load_organisation(self, slug, snapshot):
@@ -249,14 +255,21 @@ class Command(BaseCommand):
         organisation.hq_country = snapshot["hq_country"]
         organisation.last_reviewed_on = snapshot["last_reviewed_on"]
         organisation.seed_fingerprint = wanted
-        organisation._change_reason = "Loaded from the seeded directory"
-        organisation.save()
-        organisation.pillars.set(Pillar.objects.filter(slug__in=snapshot["pillars"]))
-        organisation.exploitation_forms.set(
-            ExploitationForm.objects.filter(slug__in=snapshot["exploitation_forms"])
-        )
-        organisation.populations.set(Population.objects.filter(slug__in=snapshot["populations"]))
-        organisation.languages.set(Language.objects.filter(code__in=snapshot["languages"]))
+        # One historical record per listing and load, with its lists (Organisation.record_history,
+        # in handle), rather than one for the save and one more for each list set here.
+        organisation.skip_history_when_saving = True
+        try:
+            organisation.save()
+            organisation.pillars.set(Pillar.objects.filter(slug__in=snapshot["pillars"]))
+            organisation.exploitation_forms.set(
+                ExploitationForm.objects.filter(slug__in=snapshot["exploitation_forms"])
+            )
+            organisation.populations.set(
+                Population.objects.filter(slug__in=snapshot["populations"])
+            )
+            organisation.languages.set(Language.objects.filter(code__in=snapshot["languages"]))
+        finally:
+            del organisation.skip_history_when_saving
         organisation.operating_countries.all().delete()
         OperatingCountry.objects.bulk_create(
             OperatingCountry(organisation=organisation, country=code)
