@@ -15,6 +15,7 @@ urlpatterns = [
         views.CorrectionView.as_view(),
         name="correction",
     ),
+    path("compare/", views.CompareView.as_view(), name="compare"),
     path("pillars/<slug:slug>/", views.PillarDetailView.as_view(), name="pillar"),
     path("methodology/", views.MethodologyView.as_view(), name="methodology"),
     path("countries/", views.CountryListView.as_view(), name="countries"),

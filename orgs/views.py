@@ -2,6 +2,7 @@
 or archived listing can never be shown."""
 
 import zlib
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -20,6 +21,7 @@ from django_countries.fields import Country
 from django_filters.views import FilterView
 
 from . import ratelimit
+from .compare import MAX_COMPARED, Comparison
 from .filters import OrganisationFilter
 from .forms import CorrectionForm, OrganisationSuggestionForm
 from .models import Criterion, OperatingCountry, Organisation, Pillar
@@ -120,6 +122,7 @@ class OrganisationListView(ForgivingPaginationMixin, FilterView):
         context = super().get_context_data(**kwargs)
         filterset = context["filter"]
         context["facets"] = filterset.facets()
+        context["max_compared"] = MAX_COMPARED
         if not context["paginator"].count and filterset.search_text:
             context["did_you_mean"] = filterset.did_you_mean()
         return context
@@ -132,7 +135,27 @@ class OrganisationDetailView(DetailView):
         return Organisation.objects.published().with_profile_relations()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(related=self.object.related(), **kwargs)
+        related = list(self.object.related())
+        # This listing and the first related ones, side by side (CompareView).
+        chosen = [self.object, *related][:MAX_COMPARED]
+        return super().get_context_data(
+            related=related,
+            compare_query=urlencode([("o", organisation.slug) for organisation in chosen]),
+            **kwargs,
+        )
+
+
+class CompareView(TemplateView):
+    """Two to four listings side by side (orgs/compare.py)."""
+
+    template_name = "orgs/compare.html"
+
+    def get_context_data(self, **kwargs):
+        comparison = Comparison(
+            self.request.GET.getlist("o"),
+            Organisation.objects.published().with_profile_relations(),
+        )
+        return super().get_context_data(comparison=comparison, max_compared=MAX_COMPARED, **kwargs)
 
 
 class PillarDetailView(DetailView):

@@ -20,6 +20,8 @@ CACHED_LISTING_QUERIES = 1
 # the organisation, seven prefetched relations (assessments included), the criteria,
 # related organisations and their pillars.
 PROFILE_QUERIES = 11
+# the listings, seven prefetched relations (as the profile's), the pillars, the criteria.
+COMPARE_QUERIES = 10
 # pillars with counts, total count.
 HOME_QUERIES = 2
 # the pillar, its organisations, their pillars.
@@ -118,3 +120,11 @@ def test_country_pages_query_counts_are_fixed(
     # count, page, the page's pillars, coverage by pillar (no page, no pillars when empty).
     with django_assert_num_queries(4 if organisations else 2):
         client.get(reverse("orgs:country", args=["gb"]))
+
+
+@pytest.mark.parametrize("compared", [2, 4])
+def test_comparison_query_count_is_fixed(client, vocabulary, django_assert_num_queries, compared):
+    slugs = [organisation.slug for organisation in rich_organisations(compared)]
+    with django_assert_num_queries(COMPARE_QUERIES):
+        response = client.get(reverse("orgs:compare"), {"o": slugs})
+    assert len(response.context["comparison"].organisations) == compared

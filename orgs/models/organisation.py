@@ -210,6 +210,13 @@ class Organisation(models.Model):
         return bool(self.registration_number or self.registration_regulator)
 
     @property
+    def registration_label(self):
+        """The regulator and the number, whichever are known: "Charity Commission for
+        England and Wales, number 1049160", or "number 1158838" alone."""
+        number = f"number {self.registration_number}" if self.registration_number else ""
+        return ", ".join(part for part in [self.registration_regulator, number] if part)
+
+    @property
     def has_contact(self):
         return bool(self.email or self.phone)
 
@@ -312,10 +319,13 @@ class Organisation(models.Model):
                 problems.append(f"show with evidence that the criterion “{criterion}” is met")
         return problems
 
-    def vetting(self):
-        """Every criterion with this listing's assessment of it (None: not yet checked)."""
+    def vetting(self, criteria=None):
+        """Every criterion with this listing's assessment of it (None: not yet checked).
+        ``criteria``: ``Criterion.objects.all()`` fetched once, when showing many."""
         assessments = {a.criterion_id: a for a in self.assessments.all()}
-        return [(criterion, assessments.get(criterion.pk)) for criterion in Criterion.objects.all()]
+        if criteria is None:
+            criteria = Criterion.objects.all()
+        return [(criterion, assessments.get(criterion.pk)) for criterion in criteria]
 
     def transition_problems(self, status, user=None):
         """Why this listing cannot move to ``status`` (for ``user``, when given)."""

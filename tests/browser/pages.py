@@ -8,6 +8,7 @@ form at that path sent empty, so that it comes back with its errors.
 # Seeded listings and pillars (orgs/data/directory.json) the paths below rely on.
 PROFILE = "helen-bamber-foundation"
 PILLAR = "recovery"
+COMPARED = ["stop-the-traffik", "la-strada-international", "the-freedom-fund"]
 
 PAGES = [
     ("home", "/"),
@@ -15,6 +16,7 @@ PAGES = [
     ("search", "/organisations/?q=survivors&pillar=recovery&country=GB&sort=name"),
     ("search-empty", "/organisations/?q=zzzxqj+qwxzzv"),
     ("profile", f"/organisations/{PROFILE}/"),
+    ("compare", f"/compare/?o={PROFILE}&o={COMPARED[0]}&o={COMPARED[1]}&o={COMPARED[2]}"),
     ("pillar", f"/pillars/{PILLAR}/"),
     ("countries", "/countries/"),
     ("country", "/countries/np/"),

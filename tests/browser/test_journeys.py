@@ -172,3 +172,22 @@ def test_on_a_phone_the_results_come_first_and_the_filters_unfold(browser, live_
     page.keyboard.press("Enter")
     assert pillar.is_visible()
     context.close()
+
+
+def test_comparing_two_results_side_by_side_without_javascript(page_without_javascript):
+    page = page_without_javascript
+    page.goto("/organisations/?q=survivors&sort=name")
+    cards = page.locator(".card")
+    chosen = [cards.nth(i).locator(".card-title").inner_text() for i in (0, 2)]
+    for name in chosen:
+        page.get_by_role("checkbox", name=f"Compare {name}").check()
+    page.get_by_role("button", name="Compare selected").click()
+    page.wait_for_url(re.compile(r"/compare/\?o=[\w-]+&o=[\w-]+$"))
+
+    table = page.get_by_role("table", name="2 organisations side by side")
+    headings = table.get_by_role("columnheader")
+    assert [headings.nth(i).get_by_role("link").first.inner_text() for i in range(2)] == chosen
+    assert table.get_by_role("rowheader", name="Intelligence").is_visible()
+
+    page.get_by_role("link", name=f"Remove {chosen[0]} from the comparison").click()
+    assert "Choose at least two organisations to compare" in page.locator("main").inner_text()
