@@ -28,6 +28,13 @@ from .models import Criterion, OperatingCountry, Organisation, Pillar
 from .search.cache import Results
 
 
+class ComparableMixin:
+    """Pages whose cards can be ticked for a comparison (templates/includes/compare_bar.html)."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(max_compared=MAX_COMPARED, **kwargs)
+
+
 class ForgivingPaginationMixin:
     """Pages of ``ORGS_PAGE_SIZE`` listings, where a missing, malformed or out-of-range page
     number shows the nearest real page instead of an error."""
@@ -72,7 +79,7 @@ class ResultsPaginator(Paginator):
         return super()._get_page([found[pk] for pk in ids if pk in found], number, paginator)
 
 
-class OrganisationListView(ForgivingPaginationMixin, FilterView):
+class OrganisationListView(ComparableMixin, ForgivingPaginationMixin, FilterView):
     model = Organisation
     filterset_class = OrganisationFilter
     template_name = "orgs/organisation_list.html"
@@ -122,7 +129,6 @@ class OrganisationListView(ForgivingPaginationMixin, FilterView):
         context = super().get_context_data(**kwargs)
         filterset = context["filter"]
         context["facets"] = filterset.facets()
-        context["max_compared"] = MAX_COMPARED
         if not context["paginator"].count and filterset.search_text:
             context["did_you_mean"] = filterset.did_you_mean()
         return context
@@ -145,7 +151,7 @@ class OrganisationDetailView(DetailView):
         )
 
 
-class CompareView(TemplateView):
+class CompareView(ComparableMixin, TemplateView):
     """Two to four listings side by side (orgs/compare.py)."""
 
     template_name = "orgs/compare.html"
@@ -155,10 +161,10 @@ class CompareView(TemplateView):
             self.request.GET.getlist("o"),
             Organisation.objects.published().with_profile_relations(),
         )
-        return super().get_context_data(comparison=comparison, max_compared=MAX_COMPARED, **kwargs)
+        return super().get_context_data(comparison=comparison, **kwargs)
 
 
-class PillarDetailView(DetailView):
+class PillarDetailView(ComparableMixin, DetailView):
     model = Pillar
     template_name = "orgs/pillar_detail.html"
 
@@ -183,7 +189,7 @@ class CountryListView(TemplateView):
         )
 
 
-class CountryDetailView(ForgivingPaginationMixin, ListView):
+class CountryDetailView(ComparableMixin, ForgivingPaginationMixin, ListView):
     """The organisations working in one country, and which pillars they cover there: the
     gaps are as telling as the counts."""
 

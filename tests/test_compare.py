@@ -67,6 +67,21 @@ def test_the_results_offer_a_tick_box_per_listing_for_the_comparison(client, org
         assert f'<input type="checkbox" name="o" value="{slug}" form="compare-form">' in html
 
 
+@pytest.mark.parametrize("path", ["/pillars/recovery/", "/countries/gb/"])
+def test_pillar_and_country_pages_offer_the_tick_boxes_too(client, organisation, vocabulary, path):
+    OrganisationFactory(slug="second-harbour", pillars=["recovery"], countries=["GB"])
+    html = client.get(path).content.decode()
+    assert f'action="{COMPARE}"' in html
+    for slug in ["harbour-trust", "second-harbour"]:
+        assert f'<input type="checkbox" name="o" value="{slug}" form="compare-form">' in html
+
+
+def test_a_page_with_a_single_listing_offers_no_comparison(client, organisation):
+    html = client.get("/countries/ie/").content.decode()
+    assert "Harbour Trust" in html
+    assert "compare-form" not in html
+
+
 def test_one_listing_alone_asks_for_another(client, organisation):
     html = client.get(COMPARE, {"o": "harbour-trust"}).content.decode()
     assert "Choose at least two organisations to compare (so far:" in html
