@@ -4,6 +4,7 @@ and say, at the top, what needs fixing and where."""
 from django import forms
 from django.db import models
 
+from .keys import KeyCheckedMultipleChoiceField
 from .models import Correction, OrganisationSuggestion, Pillar
 
 HONEYPOT = "fax_number"
@@ -55,7 +56,8 @@ class PublicSubmissionForm(forms.ModelForm):
 
 
 class OrganisationSuggestionForm(PublicSubmissionForm):
-    pillars = forms.ModelMultipleChoiceField(
+    # Key-checked: a value such as 99999999999999999999999 is a wrong choice, not an error.
+    pillars = KeyCheckedMultipleChoiceField(
         label="Which pillars it works on",
         queryset=Pillar.objects.all(),
         widget=forms.CheckboxSelectMultiple,

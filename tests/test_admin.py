@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from orgs.models import OperatingCountry, Organisation, Pillar
+from orgs.models import Criterion, OperatingCountry, Organisation, Pillar
 
 from .factories import OrganisationFactory, change_data, form_data
 
@@ -161,3 +161,98 @@ def test_admin_requires_a_staff_login(client, organisation):
     response = client.get(CHANGELIST)
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+# Addresses and forms edited by hand get a message, never a server error.
+
+TOO_BIG = "9" * 30  # beyond any database integer: SQLite raised OverflowError
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "updated_at__year=9999",  # the date hierarchy asked for the year 10000 (ValueError)
+        f"updated_at__year={TOO_BIG}",
+        "updated_at__year=0",
+        "name__regex=%25_%5C",  # "%_\": SQLite OperationalError, PostgreSQL DataError
+        "name__iregex=a(%3Fi)",
+        "founded__range=0",  # one value where two are needed: IndexError
+    ],
+)
+def test_a_filter_the_database_cannot_apply_shows_the_whole_list_with_a_message(
+    admin_client, organisation, query
+):
+    response = admin_client.get(f"{CHANGELIST}?{query}", follow=True)
+    assert response.redirect_chain == [(f"{CHANGELIST}?e=1", 302)]
+    assert "The list cannot be filtered that way (" in response.content.decode()
+    assert list(response.context["cl"].result_list) == [organisation]
+
+
+@pytest.mark.parametrize(
+    "query", ["status__exact=%00", "hq_country=%00", "name=a%00b", f"pillars__id__in={TOO_BIG}"]
+)
+def test_a_filter_value_one_database_refuses_is_never_a_server_error(
+    admin_client, organisation, query
+):
+    # PostgreSQL refuses NUL in text (DataError), SQLite integers beyond 64 bits (OverflowError).
+    response = admin_client.get(f"{CHANGELIST}?{query}", follow=True)
+    assert response.status_code == 200
+
+
+def test_an_export_with_a_filter_the_database_cannot_apply_says_so(admin_client, organisation):
+    export = reverse("admin:orgs_organisation_export_csv")
+    response = admin_client.get(f"{export}?updated_at__year=9999", follow=True)
+    html = response.content.decode()
+    assert "The list cannot be filtered that way (" in html
+    assert "Those filters cannot be exported." in html
+
+
+@pytest.mark.parametrize("selected", ["abc", "1.5", TOO_BIG, "\x00"])
+def test_an_action_on_an_id_that_cannot_exist_changes_nothing_and_says_so(
+    admin_client, organisation, selected
+):
+    Organisation.objects.filter(pk=organisation.pk).update(last_reviewed_on=None)
+    response = admin_client.post(
+        CHANGELIST,
+        {"action": "mark_reviewed_today", "_selected_action": [organisation.pk, selected]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "one is not an item of this list. No items have been changed." in (
+        response.content.decode()
+    )
+    organisation.refresh_from_db()
+    assert organisation.last_reviewed_on is None
+
+
+@pytest.mark.parametrize("path", ["abc/history/", "1.5/history/", "abc/history/1/", "1/history/x/"])
+def test_a_history_address_with_an_id_that_cannot_exist_is_404(admin_client, organisation, path):
+    assert admin_client.get(f"{CHANGELIST}{path}").status_code == 404
+
+
+def test_a_pillar_id_beyond_the_database_integers_is_a_wrong_choice(admin_client, organisation):
+    url = reverse("admin:orgs_organisation_change", args=[organisation.pk])
+    response = admin_client.post(url, change_data(organisation, pillars=[TOO_BIG]))
+    assert response.status_code == 200
+    assert f"“{TOO_BIG}” is not a valid value." in response.content.decode()
+    assert organisation.pillars.count() == 2
+
+
+def test_an_inline_edit_posted_with_an_id_that_cannot_exist_changes_nothing(admin_client, db):
+    criterion = Criterion.objects.order_by("position").first()
+    response = admin_client.post(
+        reverse("admin:orgs_criterion_changelist"),
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-0-id": TOO_BIG,
+            "form-0-position": "99",
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 200
+    assert "Please correct the error below." in response.content.decode()
+    assert response.context["cl"].formset.errors == [
+        {"id": ["Select a valid choice. That choice is not one of the available choices."]}
+    ]
+    assert Criterion.objects.get(pk=criterion.pk).position == criterion.position

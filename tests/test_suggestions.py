@@ -120,6 +120,15 @@ def test_rejected_form_keeps_what_was_typed_and_links_each_error_from_a_summary(
     assert "<title>Error: Suggest an organisation" in html
 
 
+@pytest.mark.parametrize("value", ["99999999999999999999999", "-" + "9" * 30, "abc", "1.5", "\x00"])
+def test_a_pillar_value_that_is_no_pillar_is_a_wrong_choice_not_an_error(client, vocabulary, value):
+    # A number beyond the database's integers made SQLite raise OverflowError.
+    response = client.post(SUGGEST, suggestion_data(pillars=[value]))
+    assert response.status_code == 200
+    assert "Which pillars it works on: Choose pillars from the list." in response.content.decode()
+    assert OrganisationSuggestion.objects.count() == 0
+
+
 @pytest.mark.parametrize(
     ("field", "limit"),
     [

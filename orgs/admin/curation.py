@@ -4,16 +4,17 @@ Editors manage curators' accounts, but only curators': they cannot grant themsel
 else more than the Curators and Editors roles hold, nor change a superuser."""
 
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 
 from ..models import Criterion
+from .forgiving import ForgivingAdminMixin
 
 CURATOR_ROLE = "Curators"
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(ForgivingAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "is_mandatory", "position"]
     list_editable = ["position"]
     readonly_fields = ["slug"]
@@ -32,10 +33,11 @@ class CriterionAdmin(admin.ModelAdmin):
 
 
 admin.site.unregister(User)
+admin.site.unregister(Group)
 
 
 @admin.register(User)
-class CuratorAccountAdmin(UserAdmin):
+class CuratorAccountAdmin(ForgivingAdminMixin, UserAdmin):
     """Superusers see Django's user admin unchanged; editors manage curators' accounts only."""
 
     def is_limited(self, request):
@@ -78,3 +80,8 @@ class CuratorAccountAdmin(UserAdmin):
             user = form.instance
             user.groups.add(Group.objects.get(name=CURATOR_ROLE))
             user.user_permissions.clear()
+
+
+@admin.register(Group)
+class RoleAdmin(ForgivingAdminMixin, GroupAdmin):
+    """The roles: Django's group admin, answering hand-edited addresses like every other."""

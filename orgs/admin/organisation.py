@@ -23,6 +23,7 @@ from ..models import (
     Source,
 )
 from .csv_transfer import CsvTransferMixin
+from .forgiving import ForgivingAdminMixin, ForgivingHistoryMixin
 
 # URLs typed without a scheme are taken as https (Django 6's default, chosen now).
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -134,7 +135,9 @@ class OrganisationForm(forms.ModelForm):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(CsvTransferMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(
+    ForgivingHistoryMixin, ForgivingAdminMixin, CsvTransferMixin, SimpleHistoryAdmin
+):
     form = OrganisationForm
     formfield_overrides = URL_FIELDS
     inlines = [SourceInline, AssessmentInline]
@@ -316,7 +319,7 @@ class OrganisationAdmin(CsvTransferMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ListingDueForReview)
-class ListingDueForReviewAdmin(admin.ModelAdmin):
+class ListingDueForReviewAdmin(ForgivingAdminMixin, admin.ModelAdmin):
     """The review queue: published listings whose yearly review is due, oldest first."""
 
     list_display = ["name", "last_reviewed_on", "review_due_on", "edit_listing"]

@@ -7,11 +7,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from ..models import Correction, OrganisationSuggestion, Refused
+from .forgiving import ForgivingAdminMixin
 
 SUBMITTED = ["email", "received_at"]
 
 
-class ModerationAdmin(admin.ModelAdmin):
+class ModerationAdmin(ForgivingAdminMixin, admin.ModelAdmin):
     """What both queues share. What the public sent is kept as it was sent: read-only here,
     and changed only through the actions."""
 

@@ -3,10 +3,11 @@
 from django.contrib import admin
 
 from ..models import ExploitationForm, Language, Pillar, Population
+from .forgiving import ForgivingAdminMixin
 
 
 @admin.register(Pillar, ExploitationForm, Population)
-class TermAdmin(admin.ModelAdmin):
+class TermAdmin(ForgivingAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -14,6 +15,6 @@ class TermAdmin(admin.ModelAdmin):
 
 
 @admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin):
+class LanguageAdmin(ForgivingAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
