@@ -160,9 +160,12 @@ def read_rows(data):
         ) from error
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        return list(reader)
+        rows = list(reader)
     except csv.Error as error:
         raise BadFile(f"Line {reader.line_num} is not valid CSV: {error}.") from error
+    if not rows:  # a byte-order mark and nothing else
+        raise BadFile("The file is empty.")
+    return rows
 
 
 def import_listings(data, *, filename, user=None, dry_run=False, progress=None):

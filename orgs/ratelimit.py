@@ -16,6 +16,9 @@ def client_address(request):
     X-Forwarded-For; anywhere else the header is set by the client and so ignored."""
     if settings.BEHIND_PROXY:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
+        # An IPv6 zone ("::1%anything") names no other sender: without it, the key stays
+        # short and the same for every zone the sender makes up.
+        forwarded = forwarded.partition("%")[0]
         try:
             return str(ipaddress.ip_address(forwarded))
         except ValueError:

@@ -586,6 +586,7 @@ def test_curator_without_publish_permission_may_edit_a_published_listing(organis
     [
         (b"", "empty"),
         (b"   \r\n", "empty"),
+        (b"\xef\xbb\xbf", "empty"),  # a UTF-8 byte-order mark and nothing else
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
         ("slug,name,summary\r\na,Café,S\r\n".encode("latin-1"), "not UTF-8"),
         ("slug,name,summary\r\n".encode("utf-16"), "UTF-16"),

@@ -229,6 +229,16 @@ def test_forwarded_address_is_trusted_only_behind_a_proxy(client, vocabulary, se
     assert response.status_code == 429
 
 
+def test_a_made_up_ipv6_zone_behind_the_proxy_buys_no_other_try(client, vocabulary, settings):
+    settings.ORGS_SUBMISSIONS_PER_HOUR = 1
+    settings.BEHIND_PROXY = True
+    response = client.post(SUGGEST, suggestion_data(), HTTP_X_FORWARDED_FOR="2001:db8::1%a")
+    assert response.status_code == 302
+    zone = "b" * 300
+    response = client.post(SUGGEST, suggestion_data(), HTTP_X_FORWARDED_FOR=f"2001:db8::1%{zone}")
+    assert response.status_code == 429
+
+
 def test_forms_refuse_a_post_without_the_csrf_token(vocabulary, organisation):
     client = Client(enforce_csrf_checks=True)
     assert client.post(SUGGEST, suggestion_data()).status_code == 403
