@@ -4,16 +4,17 @@ The choice is in the address (``/compare/?o=<slug>&o=<slug>``), so a comparison 
 tick boxes of a results page can be bookmarked and shared. Whatever the address holds, the
 page shows what it can and says what it left out."""
 
-import re
 from urllib.parse import urlencode
 
-from .models import Criterion, Pillar
+from django.core.validators import slug_re
+
+from .models import Criterion, Organisation, Pillar
 
 MAX_COMPARED = 4
 MIN_COMPARED = 2
 # Choices read from one address, at most: a longer list is not a comparison anyone made.
 MAX_READ = 20
-SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
+SLUG_LENGTH = Organisation._meta.get_field("slug").max_length
 
 
 class Comparison:
@@ -29,7 +30,8 @@ class Comparison:
         if len(wanted) > MAX_READ:
             self.problems.append(f"Only the first {MAX_READ} choices were read.")
             wanted = wanted[:MAX_READ]
-        known = [slug for slug in wanted if SLUG.fullmatch(slug)]
+        # Only what can be a listing's address is looked up (a NUL, say, is refused by PostgreSQL).
+        known = [slug for slug in wanted if len(slug) <= SLUG_LENGTH and slug_re.match(slug)]
         found = listings.in_bulk(known, field_name="slug") if known else {}
         for slug in wanted:
             if slug not in found:
