@@ -25,6 +25,9 @@ from .search.query import parse
 from .search.spelling import suggest
 
 MAX_QUERY_LENGTH = 200
+# More values than this for one filter is not a search anyone makes by hand; each active value
+# links to the page without it, so the page would grow with the square of their number.
+MAX_CHOICES = 20
 # The filters offered with counts, in the order the page shows them.
 FACET_ORDER = ["pillar", "exploitation", "population", "country", "type", "hq"]
 FACETS = set(FACET_ORDER)
@@ -103,7 +106,28 @@ def country_choices():
     return list(country_names().items())
 
 
-class CountriesFilter(django_filters.MultipleChoiceFilter):
+class BoundedMultipleChoiceFilter(django_filters.MultipleChoiceFilter):
+    """Any number of values up to MAX_CHOICES; more is reported and ignored."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.extra["validators"] = [bounded_choices]
+
+
+def bounded_choices(values):
+    if len(values) > MAX_CHOICES:
+        raise forms.ValidationError(f"Choose at most {MAX_CHOICES}.")
+
+
+def distinct_values(data):
+    """The query with each parameter's repeated values given once, in their first order."""
+    data = data.copy()
+    for name, values in data.lists():
+        data.setlist(name, list(dict.fromkeys(values)))
+    return data
+
+
+class CountriesFilter(BoundedMultipleChoiceFilter):
     field_class = CountryCodesField
 
 
@@ -118,7 +142,7 @@ class OrganisationFilter(django_filters.FilterSet):
         max_length=MAX_QUERY_LENGTH,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "e.g. forced labour"}),
     )
-    pillar = django_filters.MultipleChoiceFilter(
+    pillar = BoundedMultipleChoiceFilter(
         label="Pillar",
         method="filter_pillar",
         widget=forms.CheckboxSelectMultiple,
@@ -134,17 +158,17 @@ class OrganisationFilter(django_filters.FilterSet):
         method="filter_hq",
         empty_label="Any country",
     )
-    exploitation = django_filters.MultipleChoiceFilter(
+    exploitation = BoundedMultipleChoiceFilter(
         label="Form of exploitation",
         method="filter_exploitation",
         widget=forms.CheckboxSelectMultiple,
     )
-    population = django_filters.MultipleChoiceFilter(
+    population = BoundedMultipleChoiceFilter(
         label="Population served",
         method="filter_population",
         widget=forms.CheckboxSelectMultiple,
     )
-    type = django_filters.MultipleChoiceFilter(
+    type = BoundedMultipleChoiceFilter(
         label="Type of organisation",
         choices=OrganisationType.choices,
         method="filter_type",
@@ -168,8 +192,8 @@ class OrganisationFilter(django_filters.FilterSet):
         model = Organisation
         fields = []
 
-    def __init__(self, *args, results=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, results=None, **kwargs):
+        super().__init__(None if data is None else distinct_values(data), *args, **kwargs)
         # The vocabularies and the expensive statements of this request, kept until the
         # directory changes (a view may share its own).
         self.results = results or Results(self.queryset.db)

@@ -198,8 +198,13 @@ class CountryDetailView(ComparableMixin, ForgivingPaginationMixin, ListView):
 
     def get(self, request, *args, **kwargs):
         code = kwargs["code"]
+        # Only two ASCII letters name a country: django-countries would also take a numeric
+        # code ("12" is Algeria), giving a page a second address, and str.isdigit() lets
+        # "①" through to int().
+        if not (len(code) == 2 and code.isascii() and code.isalpha()):
+            raise Http404("No such country code.")
         self.country = Country(code=code.upper())
-        if not self.country.name or len(code) != 2:
+        if not self.country.name:
             raise Http404("No such country code.")
         if code != code.lower():
             # One address per country page: /countries/gb/.
