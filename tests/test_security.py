@@ -38,3 +38,35 @@ def test_too_many_values_for_one_filter_are_reported_not_multiplied(client, orga
         response.content.decode()
     )
     assert len(response.content) < 150_000
+
+
+def test_reverting_to_a_past_version_never_restores_its_status(client, curator, organisation):
+    """A curator reverting an archived listing to a version from when it was published gets
+    the old content back, and the listing stays archived: only an editor publishes."""
+    from django.urls import reverse
+
+    from orgs.models import Organisation
+
+    from .factories import change_data
+
+    published_version = organisation.history.latest()
+    organisation.status = Organisation.Status.ARCHIVED
+    organisation.name = "Harbour Trust (closed)"
+    organisation.save()
+
+    client.force_login(curator)
+    revert_url = reverse(
+        "admin:orgs_organisation_simple_history",
+        args=[organisation.pk, published_version.history_id],
+    )
+    form = client.get(revert_url).context["adminform"].form
+    data = change_data(organisation, name=form.initial["name"], pillars=form.initial["pillars"])
+    assert client.post(revert_url, data).status_code == 302
+
+    organisation.refresh_from_db()
+    assert organisation.name == "Harbour Trust"
+    assert organisation.status == Organisation.Status.ARCHIVED
+    assert client.get("/organisations/harbour-trust/").status_code == 404
+    latest = organisation.history.latest()
+    assert latest.history_change_reason.startswith("Reverted to the version of")
+    assert "status kept: Archived" in latest.history_change_reason

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import FilteredSelectMultiple
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -89,6 +89,21 @@ class ReviewDueFilter(admin.SimpleListFilter):
         return queryset
 
 
+# A listing's place in the workflow moves only through Organisation.move_to(), which checks who
+# may make the move and that a listing to publish meets the mandatory criteria.
+WORKFLOW_FIELDS = ["status", "status_changed_at", "status_changed_by"]
+
+
+def keep_workflow_of_today(past_version):
+    """Give a past version being reverted to the listing's current workflow fields, so that a
+    revert restores content and never a status (an archived listing would become public)."""
+    current = Organisation.objects.filter(pk=past_version.pk).values(*WORKFLOW_FIELDS).first()
+    if current is None:  # the listing was deleted: its history cannot bring it back
+        raise PermissionDenied
+    for name in WORKFLOW_FIELDS:
+        setattr(past_version, f"{name}_id" if name == "status_changed_by" else name, current[name])
+
+
 class OrganisationForm(forms.ModelForm):
     countries = forms.MultipleChoiceField(
         label="Countries of operation",
@@ -112,6 +127,7 @@ class OrganisationForm(forms.ModelForm):
         # pillars, forms, populations and languages, not today's.
         past = getattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
         if past is not None:
+            keep_workflow_of_today(self.instance)
             for name in ["pillars", "exploitation_forms", "populations", "languages"]:
                 target = self._meta.model._meta.get_field(name).related_model._meta.model_name
                 self.initial[name] = [
@@ -228,6 +244,15 @@ class OrganisationAdmin(
         # Only when adding: the slug is read-only afterwards. (Not a class attribute, which
         # django-simple-history's revert page would use on a form without a slug field.)
         return {} if obj is not None else {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        past = getattr(obj, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
+        if past is not None:
+            when = timezone.localtime(past.history_date).strftime("%Y-%m-%d %H:%M")
+            obj._change_reason = (
+                f"Reverted to the version of {when} (status kept: {obj.get_status_display()})"
+            )
+        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         organisation = form.instance
