@@ -17,6 +17,7 @@ install: $(INSTALLED)
 
 run: install
 	$(DEV) $(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py createcachetable
 	$(DEV) $(BIN)/python manage.py load_directory
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 

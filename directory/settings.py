@@ -49,12 +49,17 @@ INSTALLED_APPS = [
     "django_countries",
     "django_filters",
     "simple_history",
+    "csp",
     "orgs",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "orgs.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "orgs.middleware.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "orgs.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -91,11 +96,33 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A sick database must not hang the site: every wait on it is bounded (milliseconds; 0 turns
+# one off, e.g. for a long maintenance command). A request that hits a bound gets a 503 with
+# Retry-After (orgs.middleware.DatabaseUnavailableMiddleware), not a worker held for good.
+DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))  # seconds
+DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "15000"))
+DB_LOCK_TIMEOUT_MS = int(os.environ.get("DB_LOCK_TIMEOUT_MS", "5000"))
+_db_options = DATABASES["default"].setdefault("OPTIONS", {})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiles any query it guesses is costly: on the search page's facet
     # counts it spent over a second compiling a query that runs in a fraction of that
     # (docs/benchmarks.md). No query of this site is long enough to repay it.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    _db_options["connect_timeout"] = DB_CONNECT_TIMEOUT
+    _db_options["options"] = " ".join(
+        [
+            "-c jit=off",
+            f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}",
+            f"-c lock_timeout={DB_LOCK_TIMEOUT_MS}",
+            "-c idle_in_transaction_session_timeout=60000",
+        ]
+    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL: readers never wait for a writer (an import does not block public pages). IMMEDIATE:
+    # a transaction takes the write lock when it starts, so two writers queue for up to the
+    # busy timeout instead of one failing with "database is locked" half way through.
+    _db_options["timeout"] = DB_LOCK_TIMEOUT_MS / 1000 or 5
+    _db_options["transaction_mode"] = "IMMEDIATE"
+    _db_options["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -161,16 +188,75 @@ SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 # The largest CSV file the admin imports (10,000 listings are about 6 MB).
 ORGS_CSV_MAX_UPLOAD_BYTES = int(os.environ.get("ORGS_CSV_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 
-# Caches, each process its own. "default" counts submissions per address (orgs/ratelimit.py;
-# with several worker processes, point it at a shared cache). "search" keeps the listing's
-# facet counts and page ids until the directory changes (orgs/search/cache.py: a token in the
-# database tells every process when), so its own size never risks the submission counts.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "search": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "search",
-        "TIMEOUT": int(os.environ.get("ORGS_SEARCH_CACHE_SECONDS", "3600")),
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("ORGS_SEARCH_CACHE_ENTRIES", "1000"))},
-    },
+# Caches. With REDIS_URL (production: Debian's redis-server), one Redis shared by every worker
+# and server holds the rate-limit counters, sessions and search results. Without it, the
+# embedded default is Django's database cache (`manage.py createcachetable`; `make run` does
+# it), shared by the processes of one server; the search results stay per process there (each
+# is checked against the database's search token, so no process serves a stale one).
+# A per-process cache for "default" is refused with DEBUG off (orgs/checks.py): rate limits
+# would multiply by the number of workers.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+SEARCH_CACHE_SECONDS = int(os.environ.get("ORGS_SEARCH_CACHE_SECONDS", "3600"))
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        },
+        "search": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "search",
+            "TIMEOUT": SEARCH_CACHE_SECONDS,
+        },
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "pillars_cache",
+        },
+        "search": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "search",
+            "TIMEOUT": SEARCH_CACHE_SECONDS,
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("ORGS_SEARCH_CACHE_ENTRIES", "1000"))},
+        },
+    }
+# Values each process may derive for itself, for a few minutes (the spelling vocabulary).
+CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"}
+# How many processes serve this site (gunicorn.conf.py reads the same variable).
+WEB_CONCURRENCY = int(os.environ.get("WEB_CONCURRENCY", "0")) or None
+
+# Request bodies. Public forms take a few kilobytes of text and never a file; the admin takes a
+# CSV file up to ORGS_CSV_MAX_UPLOAD_BYTES (orgs.middleware.RequestLimitsMiddleware answers 413
+# or 415 before anything is read).
+PUBLIC_MAX_BODY_BYTES = int(os.environ.get("PUBLIC_MAX_BODY_BYTES", 64 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Security headers: a strict Content-Security-Policy (django-csp; the one inline script is
+# allowed by its hash, templates/orgs/organisation_list.html), Permissions-Policy and
+# Cross-Origin-Resource-Policy (orgs.middleware.SecurityHeadersMiddleware).
+FOLD_FILTERS_SCRIPT_HASH = "sha256-g7xYXxlEroOJhskovoYZwKIJDsVc0y4+zOGgBo6njRQ="
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'", f"'{FOLD_FILTERS_SCRIPT_HASH}'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
 }
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=(), "
+    "interest-cohort=()"
+)
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

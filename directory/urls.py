@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from orgs import health
 from orgs.sitemaps import SITEMAPS
 from orgs.views import RobotsView
 
@@ -14,6 +15,8 @@ admin.site.index_title = "Directory"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("robots.txt", RobotsView.as_view(), name="robots"),
     path("", include("orgs.urls")),
 ]

@@ -28,5 +28,7 @@ class OrgsConfig(AppConfig):
     verbose_name = "Directory"
 
     def ready(self):
+        from . import checks  # noqa: F401 (registers the system checks)
+
         pre_migrate.connect(before_migrations, sender=self)
         post_migrate.connect(after_migrations, sender=self)

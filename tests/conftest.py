@@ -5,6 +5,7 @@ import json
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 
 from orgs.management.commands.load_directory import DEFAULT_FILE, Command
 from orgs.models import Organisation
@@ -13,15 +14,24 @@ from .factories import OrganisationFactory
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
-    """Each test starts with empty caches (the spelling vocabulary and the submission counts
-    live in "default", search results in "search"), so query counts never depend on which
-    tests ran before."""
-    for cache in caches.all():
-        cache.clear()
+def fresh_cache(request):
+    """Each test starts with empty caches (the submission counts live in "default", search
+    results in "search", the spelling vocabulary in "local"), so query counts never depend on
+    which tests ran before. The database cache is cleared only where the test may use the
+    database."""
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+    } & set(request.fixturenames)
+
+    def clear():
+        for cache in caches.all():
+            if uses_db or not isinstance(cache, DatabaseCache):
+                cache.clear()
+
+    clear()
     yield
-    for cache in caches.all():
-        cache.clear()
+    clear()
 
 
 @pytest.fixture

@@ -70,3 +70,138 @@ def test_reverting_to_a_past_version_never_restores_its_status(client, curator, 
     latest = organisation.history.latest()
     assert latest.history_change_reason.startswith("Reverted to the version of")
     assert "status kept: Archived" in latest.history_change_reason
+
+
+# Headers, body limits, a database outage, health probes
+
+PAGE_TYPES = [
+    "/",
+    "/organisations/",
+    "/organisations/?q=shelter",
+    "/organisations/harbour-trust/",
+    "/organisations/harbour-trust/correction/",
+    "/pillars/recovery/",
+    "/countries/",
+    "/countries/gb/",
+    "/compare/?o=harbour-trust",
+    "/methodology/",
+    "/guide/",
+    "/suggest/",
+    "/sitemap.xml",
+    "/robots.txt",
+    "/organisations/no-such-listing/",
+    "/admin/login/",
+    "/healthz",
+]
+
+
+@pytest.mark.parametrize("path", PAGE_TYPES)
+def test_every_page_type_carries_the_security_headers(client, organisation, path):
+    response = client.get(path)
+    assert response.status_code in {200, 404}
+    csp = response.headers["Content-Security-Policy"]
+    for directive in [
+        "default-src 'none'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ]:
+        assert directive in csp
+    assert "'unsafe-inline'" not in csp
+    assert "camera=()" in response.headers["Permissions-Policy"]
+    assert response.headers["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "Server" not in response.headers
+
+
+def test_every_inline_script_is_allowed_by_its_hash_and_no_other_is(client, organisation):
+    import base64
+    import hashlib
+    import re
+
+    response = client.get("/organisations/")
+    scripts = re.findall(r"<script>(.*?)</script>", response.content.decode(), re.S)
+    assert scripts, "the list page folds its filters with one inline script"
+    csp = response.headers["Content-Security-Policy"]
+    for script in scripts:
+        digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in csp
+
+
+def test_a_public_form_refuses_an_oversized_body_before_reading_it(client, settings):
+    settings.PUBLIC_MAX_BODY_BYTES = 1000
+    response = client.generic(
+        "POST",
+        "/suggest/",
+        b"x" * 10,
+        content_type="application/x-www-form-urlencoded",
+        CONTENT_LENGTH="200000000",
+    )
+    assert response.status_code == 413
+    assert "at most" in response.content.decode()
+
+
+def test_a_public_form_refuses_a_file(client, db):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(
+        "/suggest/", {"name": "x", "attachment": SimpleUploadedFile("a.txt", b"hello")}
+    )
+    assert response.status_code == 400
+    assert "text only" in response.content.decode()
+
+
+def test_a_database_outage_is_a_503_with_retry_after(client, organisation, monkeypatch):
+    from django.db import OperationalError
+
+    from orgs import views
+
+    def down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(views.HomeView, "get_context_data", down)
+    response = client.get("/")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    assert "try again" in response.content.decode()
+    monkeypatch.undo()
+    assert client.get("/").status_code == 200
+
+
+def test_health_probes_answer_and_are_never_cached(client, db):
+    for path in ["/healthz", "/readyz"]:
+        response = client.get(path)
+        assert response.status_code == 200
+        assert response.json()["status"] == "ok"
+        assert "no-cache" in response.headers["Cache-Control"]
+    assert "/healthz" not in client.get("/sitemap.xml").content.decode()
+
+
+def test_readiness_fails_with_503_when_the_database_is_unreachable(client, db, monkeypatch):
+    from orgs import health
+
+    monkeypatch.setattr(health, "_database", lambda: False)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unavailable"
+
+
+def test_a_per_process_cache_is_refused_when_several_processes_serve(settings):
+    from orgs.checks import shared_default_cache
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    settings.WEB_CONCURRENCY = None
+    assert [e.id for e in shared_default_cache(None)] == ["orgs.E001"]
+    settings.WEB_CONCURRENCY = 1
+    assert shared_default_cache(None) == []
+
+
+def test_the_embedded_default_cache_is_shared_by_processes_through_the_database(settings):
+    assert settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache") or settings.REDIS_URL

@@ -6,7 +6,7 @@ vocabularies' names and the synonym list, cached for a few minutes."""
 import difflib
 import re
 
-from django.core.cache import cache
+from django.core.cache import caches
 
 from .query import COUNTRY_NAMES, STOPWORDS, WORD, fold
 from .synonyms import SYNONYMS
@@ -18,6 +18,7 @@ CUTOFF = 0.75
 
 
 def vocabulary():
+    cache = caches["local"]
     words = cache.get(CACHE_KEY)
     if words is None:
         from orgs.models import ExploitationForm, Organisation, Pillar, Population
