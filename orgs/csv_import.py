@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django_countries import countries
@@ -168,6 +168,25 @@ def read_rows(data):
     return rows
 
 
+# One import at a time, whatever the database: a second one is told so, never a server error.
+IMPORT_LOCK_KEY = 0x50494C4C  # any constant shared by every process of the site
+ANOTHER_IMPORT = (
+    "Another import or a large change to the directory is running, so nothing changed. "
+    "Please import the file again when it has finished."
+)
+
+
+def hold_import_lock():
+    """Take the directory's import lock for the current transaction; False if another
+    transaction holds it. PostgreSQL: an advisory lock, released at commit or rollback.
+    SQLite: the IMMEDIATE transaction (settings) already holds the one write lock."""
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+        return cursor.fetchone()[0]
+
+
 def import_listings(data, *, filename, user=None, dry_run=False, progress=None):
     """Import CSV bytes. ``user`` is the curator (``None`` for the system, which may publish);
     ``progress(stage, done, total)`` is called after each batch."""
@@ -208,6 +227,9 @@ class ListingImport:
         self.result.rows = len(numbered)
         try:
             with transaction.atomic():
+                if not hold_import_lock():
+                    self.problem(None, "", ANOTHER_IMPORT)
+                    return self.result
                 changes = self.check_rows(header, numbered)
                 bulk = len(changes) >= SUSPEND_SEARCH_TRIGGERS_FROM
                 # Inside the transaction: a rollback puts the triggers back as they were.
@@ -218,6 +240,11 @@ class ListingImport:
         except IntegrityError as error:
             # Only a listing created elsewhere while this file was being imported gets here.
             self.problem(None, "", f"The database refused the import, so nothing changed: {error}")
+        except OperationalError as error:
+            # SQLite: another writer held the database past the busy timeout.
+            if "locked" not in str(error):
+                raise
+            self.problem(None, "", ANOTHER_IMPORT)
         self.result.problems.sort(
             key=lambda p: (p.row or 0, COLUMNS.index(p.column) + 1 if p.column in COLUMNS else 0)
         )

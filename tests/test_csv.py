@@ -716,3 +716,53 @@ def test_a_slug_that_looks_like_a_formula_still_matches_its_listing(vocabulary, 
     out, _ = import_file(tmp_path, text)
     assert "1 unchanged" in out
     assert state() == before
+
+
+# One import at a time
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_import_while_one_runs_is_told_so_and_changes_nothing(vocabulary):
+    """PostgreSQL: the first import's transaction holds an advisory lock; SQLite: its
+    IMMEDIATE transaction holds the write lock. Either way the second import gets a message,
+    never a server error, and writes nothing."""
+    import threading
+
+    from django.db import connection as main_connection
+    from django.db import connections, transaction
+
+    from orgs.csv_import import hold_import_lock
+
+    holding, release = threading.Event(), threading.Event()
+
+    def first_import():
+        try:
+            with transaction.atomic():
+                assert hold_import_lock()
+                holding.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=first_import)
+    worker.start()
+    try:
+        assert holding.wait(30)
+        if main_connection.vendor == "sqlite":
+            # Wait no longer than a moment for the write lock in this test.
+            main_connection.close()
+            main_connection.settings_dict["OPTIONS"] = {
+                **main_connection.settings_dict["OPTIONS"],
+                "timeout": 0.2,
+            }
+        text = csv_text(("second-import", "Second Import", "Tried while another ran."))
+        result = import_listings(text.encode(), filename="second.csv")
+    finally:
+        release.set()
+        worker.join()
+    assert [p.message for p in result.problems] == [
+        "Another import or a large change to the directory is running, so nothing changed. "
+        "Please import the file again when it has finished."
+    ]
+    assert not Organisation.objects.filter(slug="second-import").exists()
+    assert import_listings(text.encode(), filename="second.csv").applied
