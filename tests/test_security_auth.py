@@ -4,24 +4,37 @@ when to try again, and editors unlock curators; every staff account gives a TOTP
 recovery code) before any admin page; staff sessions end; and an editor manages curators'
 accounts only, by every path."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Group, Permission, User
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from orgs.client_ip import client_ip, client_key, lockout_address
 
-from .conftest import member_of
+from .conftest import SecondFactorClient, member_of
 
 pytestmark = pytest.mark.django_db
 
 INDEX = reverse("admin:index")
+VERIFY = reverse("admin:verify_second_factor")
+ENROL = reverse("admin:enrol_second_factor")
 PASSWORD = "a-Long-enough-passphrase-1"
 
 
 def request_from(remote_addr, forwarded=None):
     headers = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
     return RequestFactory().get("/", REMOTE_ADDR=remote_addr, **headers)
+
+
+def code_for(device):
+    return f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
 
 
 # The client's address
@@ -61,6 +74,127 @@ def test_an_ipv6_client_is_counted_by_its_64_network(settings):
     assert lockout_address(one) == lockout_address(other) == "2001:db8:1:2::"
     assert client_key(request_from("10.0.0.2", "2001:db8:1:3::1")) != client_key(one)
     assert client_key(request_from("198.51.100.7")) == "198.51.100.7"
+
+
+# The second factor
+
+
+def test_staff_with_a_password_only_are_sent_to_set_up_a_second_factor(curator):
+    client = Client()
+    client.force_login(curator)
+    for url in [
+        INDEX,
+        reverse("admin:orgs_organisation_changelist"),
+        reverse("admin:password_change"),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url == f"{ENROL}?next={url.replace('/', '%2F')}"
+
+
+def test_staff_with_a_device_give_a_code_before_any_admin_page(curator):
+    TOTPDevice.objects.create(user=curator, name="Phone", confirmed=True)
+    client = Client()
+    client.force_login(curator)
+    response = client.get(reverse("admin:orgs_organisation_changelist"))
+    assert response.status_code == 302 and response.url.startswith(VERIFY)
+    # Signing in with the password alone is refused by the site, whatever the view.
+    assert client.get(f"{INDEX}orgs/organisation/add/").status_code == 302
+
+
+def test_a_right_code_opens_the_admin_and_a_wrong_one_is_refused_then_slowed(curator):
+    device = TOTPDevice.objects.create(user=curator, name="Phone", confirmed=True)
+    client = Client()
+    client.force_login(curator)
+    response = client.post(VERIFY, {"code": "000000" if code_for(device) != "000000" else "1"})
+    assert response.status_code == 200
+    assert "That code is not right" in response.content.decode()
+    # Right away again, even the right code waits: django-otp's throttling (1, 2, 4… s).
+    response = client.post(VERIFY, {"code": code_for(device)})
+    assert "Too many wrong codes" in response.content.decode()
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_timestamp=timezone.now() - timedelta(seconds=5)
+    )
+    next_url = reverse("admin:orgs_organisation_changelist")
+    response = client.post(VERIFY, {"code": code_for(device), "next": next_url})
+    assert response.status_code == 302 and response.url == next_url
+    assert client.get(INDEX).status_code == 200
+
+
+def test_the_verify_page_goes_nowhere_outside_the_site(curator):
+    device = TOTPDevice.objects.create(user=curator, name="Phone", confirmed=True)
+    client = Client()
+    client.force_login(curator)
+    response = client.post(VERIFY, {"code": code_for(device), "next": "https://evil.example/"})
+    assert response.url == INDEX
+
+
+def test_enrolment_shows_a_qr_code_and_the_secret_then_recovery_codes_once(curator):
+    client = Client()
+    client.force_login(curator)
+    page = client.get(f"{ENROL}?next={INDEX}")
+    assert page.status_code == 200
+    html = page.content.decode()
+    device = TOTPDevice.objects.get(user=curator, confirmed=False)
+    assert "<svg" in html and "<img" not in html  # drawn inline, nothing fetched
+    assert page.context["secret"].replace(" ", "") in html.replace(" ", "")
+    # Reloading keeps the same secret until it is confirmed.
+    assert client.get(ENROL).context["secret"] == page.context["secret"]
+
+    assert "not right" in client.post(ENROL, {"code": "12345"}).content.decode()
+    device.throttle_reset()
+    response = client.post(ENROL, {"code": code_for(device), "next": INDEX})
+    assert response.status_code == 200
+    codes = response.context["codes"]
+    assert len(codes) == 10 and len(set(codes)) == 10
+    assert all(code in response.content.decode() for code in codes)
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.get(INDEX).status_code == 200
+    # Shown once: the page now sends a verified user on.
+    assert client.get(ENROL).status_code == 302
+
+
+def test_a_recovery_code_signs_in_once(curator):
+    TOTPDevice.objects.create(user=curator, name="Phone", confirmed=True)
+    static = StaticDevice.objects.create(user=curator, name="Recovery codes", confirmed=True)
+    StaticToken.objects.create(device=static, token="abcd2345")
+    first = Client()
+    first.force_login(curator)
+    assert first.post(VERIFY, {"code": "ABCD 2345"}).status_code == 302
+    assert first.get(INDEX).status_code == 200
+    second = Client()
+    second.force_login(curator)
+    StaticDevice.objects.filter(pk=static.pk).update(throttling_failure_count=0)
+    response = second.post(VERIFY, {"code": "abcd2345"})
+    assert response.status_code == 200 and "not right" in response.content.decode()
+
+
+def test_a_stolen_password_cannot_add_a_device_to_an_enrolled_account(curator):
+    TOTPDevice.objects.create(user=curator, name="Phone", confirmed=True)
+    client = Client()
+    client.force_login(curator)
+    assert client.get(ENROL).url.startswith(VERIFY)
+    assert client.post(ENROL, {"code": "123456"}).url.startswith(VERIFY)
+    assert TOTPDevice.objects.filter(user=curator).count() == 1
+
+
+def test_staff_may_sign_out_before_giving_the_second_factor(curator):
+    client = Client()
+    client.force_login(curator)
+    response = client.post(reverse("admin:logout"))
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_device_of_someone_else_does_not_verify(curator, editor):
+    device = TOTPDevice.objects.create(user=editor, name="Phone", confirmed=True)
+    client = Client()
+    client.force_login(curator)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    assert client.get(INDEX).status_code == 302
 
 
 # An editor manages curators' accounts, and only theirs
@@ -146,6 +280,16 @@ def test_an_editor_cannot_reach_an_account_above_a_curator_by_any_path(
     assert account.username != "renamed" and account.is_active
 
 
+def test_the_user_admin_refuses_accounts_above_a_curator_to_an_editor(editor, rf, db):
+    from django.contrib import admin
+
+    user_admin = admin.site._registry[User]
+    request = rf.get("/")
+    request.user = editor
+    for make_account in ABOVE_CURATORS:
+        assert not user_admin.has_change_permission(request, make_account(db))
+
+
 def test_an_editor_still_sets_a_curators_password(editor_client, curator_account):
     password = reverse("admin:auth_user_password_change", args=[curator_account.pk])
     response = editor_client.post(
@@ -165,3 +309,9 @@ def test_a_superuser_reaches_every_account(admin_client, db):
     account = with_direct_permission(db)
     password = reverse("admin:auth_user_password_change", args=[account.pk])
     assert admin_client.get(password).status_code == 200
+
+
+def test_the_test_client_fixture_gives_staff_their_second_factor(curator):
+    client = SecondFactorClient()
+    client.force_login(curator)
+    assert client.get(INDEX).status_code == 200

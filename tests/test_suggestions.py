@@ -9,6 +9,7 @@ from django.urls import reverse
 from orgs.models import Correction, Organisation, OrganisationSuggestion, Pillar, Source
 from orgs.models.suggestions import SOURCE_SUPPORTS, summary_from
 
+from .conftest import SecondFactorClient
 from .factories import CorrectionFactory, OrganisationFactory, OrganisationSuggestionFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,7 @@ def staff_user(*permissions):
     user = User.objects.create_user("curator", password="pw", is_staff=True)
     codenames = [permission.split(".")[1] for permission in permissions]
     user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
-    client = Client()
+    client = SecondFactorClient()
     client.force_login(user)
     return client
 
