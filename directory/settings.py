@@ -6,6 +6,7 @@ listed in README.md.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "django_countries",
     "django_filters",
     "simple_history",
+    "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -66,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "directory.urls"
@@ -113,6 +116,22 @@ AUTH_PASSWORD_VALIDATORS = [
 # Staff sign-in (README, "Signing in").
 # Every staff account gives a TOTP code, or a recovery code, after its password (orgs/staff/).
 OTP_TOTP_ISSUER = "Pillars"
+# django-axes counts failed sign-ins and refuses a locked-out client before its password is
+# hashed, so guessing is bounded and costs the workers little. Locked after 5 failures for one
+# account from one address, or STAFF_LOGIN_ADDRESS_LIMIT from one address whatever the
+# accounts, until STAFF_LOCKOUT_MINUTES after the last try (orgs/staff/lockout.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "orgs.staff.lockout.StaffLoginHandler"
+AXES_CLIENT_IP_CALLABLE = "orgs.client_ip.lockout_address"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("STAFF_LOGIN_ACCOUNT_LIMIT", "5"))
+STAFF_LOGIN_ADDRESS_LIMIT = int(os.environ.get("STAFF_LOGIN_ADDRESS_LIMIT", "20"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("STAFF_LOCKOUT_MINUTES", "60")))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "orgs.staff.lockout.lockout_response"
 
 
 LANGUAGE_CODE = "en-gb"

@@ -4,9 +4,12 @@ when to try again, and editors unlock curators; every staff account gives a TOTP
 recovery code) before any admin page; staff sessions end; and an editor manages curators'
 accounts only, by every path."""
 
+import time
 from datetime import timedelta
+from unittest import mock
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth.models import Group, Permission, User
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -17,14 +20,17 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from orgs.client_ip import client_ip, client_key, lockout_address
+from orgs.staff import sessions
 
 from .conftest import SecondFactorClient, member_of
 
 pytestmark = pytest.mark.django_db
 
+LOGIN = reverse("admin:login")
 INDEX = reverse("admin:index")
 VERIFY = reverse("admin:verify_second_factor")
 ENROL = reverse("admin:enrol_second_factor")
+ATTEMPTS = reverse("admin:axes_accessattempt_changelist")
 PASSWORD = "a-Long-enough-passphrase-1"
 
 
@@ -35,6 +41,18 @@ def request_from(remote_addr, forwarded=None):
 
 def code_for(device):
     return f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
+
+
+def sign_in(client, username, password=PASSWORD, **extra):
+    return client.post(LOGIN, {"username": username, "password": password, "next": INDEX}, **extra)
+
+
+@pytest.fixture
+def curator_with_password(db):
+    user = member_of("Curators", "kim")
+    user.set_password(PASSWORD)
+    user.save()
+    return user
 
 
 # The client's address
@@ -74,6 +92,119 @@ def test_an_ipv6_client_is_counted_by_its_64_network(settings):
     assert lockout_address(one) == lockout_address(other) == "2001:db8:1:2::"
     assert client_key(request_from("10.0.0.2", "2001:db8:1:3::1")) != client_key(one)
     assert client_key(request_from("198.51.100.7")) == "198.51.100.7"
+
+
+def test_sign_in_failures_are_counted_by_the_address_the_trusted_proxy_saw(
+    settings, curator_with_password
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    sign_in(
+        Client(),
+        "kim",
+        "wrong",
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.20",
+    )
+    assert AccessAttempt.objects.get().ip_address == "198.51.100.20"
+
+
+# Lockout after failed sign-ins
+
+
+def test_five_wrong_passwords_lock_the_account_from_that_address(curator_with_password):
+    client = Client()
+    for _ in range(4):
+        assert sign_in(client, "kim", "wrong").status_code == 200
+    assert sign_in(client, "kim", "wrong").status_code == 429
+    # Even the right password now: no session.
+    response = sign_in(client, "kim")
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # The same account from another address is not locked.
+    other = Client(REMOTE_ADDR="198.51.100.7")
+    assert sign_in(other, "kim").status_code == 302
+    assert "_auth_user_id" in other.session
+
+
+def test_the_lockout_page_says_when_to_try_again_and_whom_to_ask(curator_with_password):
+    client = Client()
+    for _ in range(5):
+        response = sign_in(client, "kim", "wrong")
+    assert response.status_code == 429
+    assert response["Retry-After"] == "3600"
+    html = response.content.decode()
+    assert "Signing in is paused" in html
+    assert "You can try again after" in html
+    assert "ask an editor" in html
+    assert 'class="site-header"' in html  # the site's own layout
+
+
+def test_a_locked_out_client_costs_no_password_hash(curator_with_password):
+    client = Client()
+    for _ in range(5):
+        sign_in(client, "kim", "wrong")
+    with mock.patch.object(User, "check_password", autospec=True) as check_password:
+        for _ in range(10):
+            assert sign_in(client, "kim", "wrong").status_code == 429
+    assert check_password.call_count == 0
+
+
+def test_one_address_trying_many_accounts_is_locked_at_the_address_limit(
+    settings, curator_with_password
+):
+    settings.STAFF_LOGIN_ADDRESS_LIMIT = 8
+    client = Client()
+    for name in ["a", "b", "c", "d"]:
+        for _ in range(2):
+            sign_in(client, name, "wrong")
+    # No single account reached 5, but the address reached 8: even the right password waits.
+    assert sign_in(client, "kim").status_code == 429
+    assert sign_in(Client(REMOTE_ADDR="198.51.100.7"), "kim").status_code == 302
+
+
+def test_the_lock_ends_after_the_cool_off(curator_with_password):
+    client = Client()
+    for _ in range(5):
+        sign_in(client, "kim", "wrong")
+    assert sign_in(client, "kim").status_code == 429
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=61))
+    assert sign_in(client, "kim").status_code == 302
+
+
+def lock_out(username):
+    client = Client()
+    for _ in range(5):
+        sign_in(client, username, "wrong")
+    return AccessAttempt.objects.get(username=username)
+
+
+def test_an_editor_unlocks_a_curator(editor_client, curator_with_password):
+    attempt = lock_out("kim")
+    response = editor_client.post(
+        ATTEMPTS, {"action": "unlock", "_selected_action": [attempt.pk]}, follow=True
+    )
+    assert "Unlocked 1: kim from 127.0.0.1." in response.content.decode()
+    assert not AccessAttempt.objects.exists()
+    assert sign_in(Client(), "kim").status_code == 302
+
+
+def test_an_editor_cannot_see_or_unlock_an_editors_or_a_superusers_lockout(editor_client, db):
+    other_editor = member_of("Editors", "eve")
+    boss = User.objects.create_superuser("boss", password=PASSWORD)
+    attempts = [lock_out(other_editor.username), lock_out(boss.username), lock_out("nobody")]
+    listed = editor_client.get(ATTEMPTS).context["cl"].result_list
+    assert [a.username for a in listed] == ["nobody"]
+    editor_client.post(
+        ATTEMPTS, {"action": "unlock", "_selected_action": [a.pk for a in attempts[:2]]}
+    )
+    delete = reverse("admin:axes_accessattempt_delete", args=[attempts[0].pk])
+    assert editor_client.post(delete, {"post": "yes"}).status_code in {302, 403, 404}
+    assert AccessAttempt.objects.count() == 3
+
+
+def test_a_curator_cannot_unlock(curator_client, curator_with_password):
+    lock_out("kim")
+    assert curator_client.get(ATTEMPTS).status_code == 403
 
 
 # The second factor
@@ -195,6 +326,12 @@ def test_a_device_of_someone_else_does_not_verify(curator, editor):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     assert client.get(INDEX).status_code == 302
+
+
+def test_signing_in_starts_the_session_clock(curator_with_password):
+    client = Client()
+    sign_in(client, "kim")
+    assert time.time() - client.session[sessions.SIGNED_IN_AT] < 60
 
 
 # An editor manages curators' accounts, and only theirs
