@@ -328,6 +328,39 @@ def test_a_device_of_someone_else_does_not_verify(curator, editor):
     assert client.get(INDEX).status_code == 302
 
 
+# Staff sessions
+
+
+def set_session(client, **values):
+    session = client.session
+    session.update(values)
+    session.save()
+
+
+def test_a_staff_session_ends_after_the_idle_timeout(curator_client, settings):
+    assert curator_client.get(INDEX).status_code == 200
+    set_session(curator_client, **{sessions.SEEN_AT: time.time() - 31 * 60})
+    response = curator_client.get(INDEX)
+    assert response.status_code == 302 and response.url.startswith(LOGIN)
+    assert "_auth_user_id" not in curator_client.session
+
+
+def test_a_staff_session_ends_eight_hours_after_signing_in_however_busy(curator_client):
+    now = time.time()
+    set_session(
+        curator_client, **{sessions.SIGNED_IN_AT: now - 8 * 3600 - 1, sessions.SEEN_AT: now}
+    )
+    response = curator_client.get(INDEX)
+    assert response.status_code == 302 and response.url.startswith(LOGIN)
+
+
+def test_an_active_staff_session_continues_and_its_cookie_expires_when_idle(curator_client):
+    set_session(curator_client, **{sessions.SEEN_AT: time.time() - 29 * 60})
+    assert curator_client.get(INDEX).status_code == 200
+    assert curator_client.session.get_expiry_age() <= 30 * 60
+    assert curator_client.get(INDEX).status_code == 200
+
+
 def test_signing_in_starts_the_session_clock(curator_with_password):
     client = Client()
     sign_in(client, "kim")
