@@ -270,7 +270,7 @@ class PublicSubmissionMixin:
                 {"per_hour": settings.ORGS_SUBMISSIONS_PER_HOUR},
                 status=429,
             )
-            response["Retry-After"] = str(ratelimit.WINDOW_SECONDS)
+            response["Retry-After"] = str(ratelimit.seconds_until_allowed(request))
             return response
         return super().post(request, *args, **kwargs)
 

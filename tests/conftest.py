@@ -1,4 +1,5 @@
-"""Shared fixtures: the vocabularies from the seeded file, and a few organisations."""
+"""Shared fixtures: the vocabularies from the seeded file, and a few organisations; test clients
+whose staff have given their second factor."""
 
 import json
 
@@ -6,6 +7,9 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from orgs.management.commands.load_directory import DEFAULT_FILE, Command
 from orgs.models import Organisation
@@ -32,6 +36,40 @@ def fresh_cache(request):
     clear()
     yield
     clear()
+
+
+def verify_second_factor(client, user):
+    """Mark ``client``'s session as having given ``user``'s second factor, as the verify page
+    does (``django_otp.login``), with a TOTP device made for the test."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+class SecondFactorClient(Client):
+    """A test client whose ``force_login`` of a staff member also gives the second factor the
+    admin asks for. Tests of the second factor itself use Django's plain ``Client``."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        if user.is_staff:
+            verify_second_factor(self, user)
+
+
+@pytest.fixture
+def client():
+    return SecondFactorClient()
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's, signed in with the second factor."""
+    client = SecondFactorClient()
+    client.force_login(admin_user)
+    return client
 
 
 @pytest.fixture
