@@ -22,10 +22,18 @@ from django_filters.views import FilterView
 
 from . import ratelimit
 from .compare import MAX_COMPARED, Comparison
-from .filters import OrganisationFilter
+from .coverage import Coverage
+from .filters import SORT_CHOICES, OrganisationFilter
 from .forms import CorrectionForm, OrganisationSuggestionForm
-from .models import Criterion, OperatingCountry, Organisation, Pillar
+from .models import Criterion, Organisation, Pillar
 from .search.cache import Results
+
+# What the results page says of its order: with no search it is by name, whatever the case of
+# the first letter, and the page says so.
+SORTED_BY = {
+    "name": "In order of name, A to Z (capitals and small letters alike).",
+    **{value: f"Sorted by: {label.lower()}." for value, label in SORT_CHOICES if value != "name"},
+}
 
 
 class ComparableMixin:
@@ -52,9 +60,11 @@ class HomeView(TemplateView):
     template_name = "pages/home.html"
 
     def get_context_data(self, **kwargs):
+        pillars = list(Pillar.objects.with_organisation_counts())
         return super().get_context_data(
-            pillars=Pillar.objects.with_organisation_counts(),
+            pillars=pillars,
             organisation_count=Organisation.objects.published().count(),
+            coverage=Coverage.of_directory(pillars=pillars),
             **kwargs,
         )
 
@@ -129,6 +139,7 @@ class OrganisationListView(ComparableMixin, ForgivingPaginationMixin, FilterView
         context = super().get_context_data(**kwargs)
         filterset = context["filter"]
         context["facets"] = filterset.facets()
+        context["sorted_by"] = SORTED_BY[filterset.chosen_sort]
         if not context["paginator"].count and filterset.search_text:
             context["did_you_mean"] = filterset.did_you_mean()
         return context
@@ -164,28 +175,39 @@ class CompareView(ComparableMixin, TemplateView):
         return super().get_context_data(comparison=comparison, **kwargs)
 
 
-class PillarDetailView(ComparableMixin, DetailView):
-    model = Pillar
+class PillarDetailView(OrganisationListView):
+    """One pillar: what it means, and the organisations working on it, in pages, with the
+    search page's filters (OrganisationFilter) within the pillar."""
+
     template_name = "orgs/pillar_detail.html"
 
+    def get(self, request, *args, **kwargs):
+        self.pillar = get_object_or_404(Pillar, slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().in_pillars([self.pillar.slug])
+
     def get_context_data(self, **kwargs):
-        organisations = (
-            Organisation.objects.published()
-            .in_pillars([self.object.slug])
-            .with_card_relations()
-            .alphabetical()
-        )
-        return super().get_context_data(organisations=organisations, **kwargs)
+        return super().get_context_data(pillar=self.pillar, **kwargs)
 
 
 class CountryListView(TemplateView):
-    """Every country where listed organisations work, with how many."""
+    """Every country where listed organisations work, with how many: a map shaded by the
+    number (or by the number on one pillar, ``?pillar=``) and the country-by-pillar grid with
+    the same numbers, sortable (``?sort=``)."""
 
     template_name = "orgs/country_list.html"
 
     def get_context_data(self, **kwargs):
+        coverage = Coverage.of_directory(shown_slug=self.request.GET.get("pillar"))
+        sort = self.request.GET.get("sort")
+        sort = sort if sort in coverage.sorts else "name"
         return super().get_context_data(
-            countries=OperatingCountry.objects.with_published_counts(), **kwargs
+            coverage=coverage,
+            countries=coverage.sorted_by(sort),
+            sort=sort,
+            **kwargs,
         )
 
 

@@ -395,6 +395,26 @@ class OperatingCountryQuerySet(models.QuerySet):
         listed = [(Country(code=row["country"]), row["organisation_count"]) for row in rows]
         return sorted(listed, key=lambda pair: pair[0].name)
 
+    def with_published_pillar_counts(self, pillars):
+        """For each country where published organisations work, one row: ``country``,
+        ``total`` (organisations working there) and, for each of ``pillars``, the number
+        working there on that pillar, as ``pillar_<pk>``. One query, whatever the number of
+        countries."""
+        working = self.filter(organisation__status=Organisation.Status.PUBLISHED)
+        per_pillar = {
+            f"pillar_{pillar.pk}": models.Count(
+                "organisation",
+                filter=models.Q(organisation__pillars=pillar.pk),
+                distinct=True,
+            )
+            for pillar in pillars
+        }
+        return (
+            working.values("country")
+            .annotate(total=models.Count("organisation", distinct=True), **per_pillar)
+            .order_by()
+        )
+
 
 class OperatingCountry(models.Model):
     """A country an organisation works in (one row each, so filters and counts are plain SQL)."""
