@@ -16,6 +16,7 @@ SECTIONS = {
     "list": "list",
     "detail": "list",
     "correction": "list",
+    "correction_thanks": "list",
     "compare": "list",
     "countries": "countries",
     "country": "countries",

@@ -4,8 +4,8 @@ and say, at the top, what needs fixing and where."""
 from django import forms
 from django.db import models
 
-from .keys import KeyCheckedMultipleChoiceField
-from .models import Correction, OrganisationSuggestion, Pillar
+from .keys import KeyCheckedChoiceField, KeyCheckedMultipleChoiceField
+from .models import Correction, Criterion, OrganisationSuggestion, Pillar
 
 HONEYPOT = "fax_number"
 
@@ -118,9 +118,17 @@ class OrganisationSuggestionForm(PublicSubmissionForm):
 
 
 class CorrectionForm(PublicSubmissionForm):
+    criterion = KeyCheckedChoiceField(
+        label="Which vetting criterion (only if that is what is wrong)",
+        queryset=Criterion.objects.all(),
+        required=False,
+        empty_label="Not about how it was vetted",
+        error_messages={"invalid_choice": "Choose a criterion from the list."},
+    )
+
     class Meta:
         model = Correction
-        fields = ["field", "proposed_value", "evidence_url", "email"]
+        fields = ["field", "criterion", "proposed_value", "evidence_url", "email"]
         formfield_callback = formfield_for_public
         labels = {
             "field": "Which part is wrong",
@@ -129,8 +137,8 @@ class CorrectionForm(PublicSubmissionForm):
             "email": "Your email address (optional)",
         }
         help_texts = {
-            "proposed_value": "For a single fact, type just the correct value. "
-            "At most 2,000 characters.",
+            "proposed_value": "For a single fact, type just the correct value; for pillars "
+            "or countries, the whole list as it should be. At most 2,000 characters.",
             "evidence_url": "For example the organisation's own page or an official register.",
             "email": "Only our curators see it, and only to ask you a question. "
             "It is never published.",

@@ -39,3 +39,14 @@ class KeyCheckedMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"pk": pk},
                 )
         return super()._check_values(value)
+
+
+class KeyCheckedChoiceField(forms.ModelChoiceField):
+    """A ``ModelChoiceField`` whose value is checked to be a key before its query."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not is_key(
+            self.queryset.model, value, self.to_field_name
+        ):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)

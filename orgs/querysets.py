@@ -11,6 +11,11 @@ from django.utils import timezone
 
 from . import search
 
+# The vetting criterion that asks for evidence of this many years' work (its question, in
+# migration 0006: "Has it worked against trafficking for at least five years?").
+LONG_STANDING = "long-standing"
+LONG_STANDING_YEARS = 5
+
 
 class OrganisationQuerySet(models.QuerySet):
     def published(self):
@@ -64,7 +69,17 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(organisation_type__in=types)
 
     def active_for_at_least(self, years):
-        return self.filter(founded__lte=timezone.now().year - years)
+        """Founded at least ``years`` ago. A listing whose founding year is unknown but whose
+        long-standing criterion is met, with evidence, has shown LONG_STANDING_YEARS of work:
+        it counts for any ``years`` up to that, instead of silently dropping out of a filter
+        every listing meets by the methodology."""
+        founded_early = models.Q(founded__lte=timezone.now().year - years)
+        if years > LONG_STANDING_YEARS:
+            return self.filter(founded_early)
+        assessments = self.model.assessments.rel.related_model.objects.filter(
+            organisation=OuterRef("pk"), criterion__slug=LONG_STANDING, result="met"
+        ).exclude(evidence_url="")
+        return self.filter(founded_early | models.Q(Exists(assessments), founded__isnull=True))
 
     def search(self, text):
         """Matching organisations, annotated for ordering by relevance."""

@@ -15,6 +15,11 @@ urlpatterns = [
         views.CorrectionView.as_view(),
         name="correction",
     ),
+    path(
+        "organisations/<slug:slug>/correction/thanks/",
+        views.CorrectionThanksView.as_view(),
+        name="correction_thanks",
+    ),
     path("compare/", views.CompareView.as_view(), name="compare"),
     path("pillars/<slug:slug>/", views.PillarDetailView.as_view(), name="pillar"),
     path("methodology/", views.MethodologyView.as_view(), name="methodology"),

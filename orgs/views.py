@@ -26,6 +26,7 @@ from .coverage import Coverage
 from .filters import SORT_CHOICES, OrganisationFilter
 from .forms import CorrectionForm, OrganisationSuggestionForm
 from .models import Criterion, Organisation, Pillar
+from .querysets import LONG_STANDING_YEARS
 from .search.cache import Results
 
 # What the results page says of its order: with no search it is by name, whatever the case of
@@ -140,6 +141,7 @@ class OrganisationListView(ComparableMixin, ForgivingPaginationMixin, FilterView
         filterset = context["filter"]
         context["facets"] = filterset.facets()
         context["sorted_by"] = SORTED_BY[filterset.chosen_sort]
+        context["long_standing_years"] = LONG_STANDING_YEARS
         if not context["paginator"].count and filterset.search_text:
             context["did_you_mean"] = filterset.did_you_mean()
         return context
@@ -300,12 +302,15 @@ class PublicSubmissionMixin:
         ratelimit.count_submission(self.request)
         if not form.caught_in_honeypot:
             form.save()
-        return HttpResponseRedirect(self.success_url)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_success_url(self):
+        return str(self.success_url)
 
     def form_invalid(self, form):
         if form.caught_in_honeypot:
             ratelimit.count_submission(self.request)
-            return HttpResponseRedirect(self.success_url)
+            return HttpResponseRedirect(self.get_success_url())
         return super().form_invalid(form)
 
 
@@ -329,6 +334,19 @@ class CorrectionView(PublicSubmissionMixin, CreateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(organisation=self.organisation, **kwargs)
 
+    def get_success_url(self):
+        return reverse("orgs:correction_thanks", kwargs={"slug": self.organisation.slug})
+
 
 class SuggestionThanksView(TemplateView):
     template_name = "orgs/suggestion_thanks.html"
+
+
+class CorrectionThanksView(DetailView):
+    """Thanks for a correction, with the way back to the listing it was about."""
+
+    template_name = "orgs/suggestion_thanks.html"
+    context_object_name = "organisation"
+
+    def get_queryset(self):
+        return Organisation.objects.published()

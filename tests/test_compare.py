@@ -47,15 +47,16 @@ def test_two_listings_are_compared_side_by_side_in_the_order_chosen(client, orga
     assert response.status_code == 200
     html = response.content.decode()
     assert compared(html) == ["Ledger Watch", "Harbour Trust"]
-    assert row(html, "Intelligence") == ["Yes", "No"]
-    assert row(html, "Recovery") == ["No", "Yes"]
+    # A tick or a cross, with the word for screen readers and for anyone who misreads them.
+    assert row(html, "Intelligence") == ["✓ Yes", "✗ No"]
+    assert row(html, "Recovery") == ["✗ No", "✓ Yes"]
     assert row(html, "Founded")[0] == "Not known"
     assert row(html, "Founded")[1].startswith("1995 (")
     assert row(html, "Headquarters") == ["Not known", "United Kingdom"]
     assert row(html, "Works in") == ["Not known", "United Kingdom, Ireland"]
     assert row(html, "Registration") == ["Number 1158838", "Not known"]
-    assert row(html, "Long-standing work")[0].startswith("Met")
-    assert row(html, "Long-standing work")[1] == "Not yet known"
+    assert row(html, "Long-standing work")[0].startswith("✓ Met")
+    assert row(html, "Long-standing work")[1] == "? Not yet known"
     assert 'href="https://harbour-trust.example.org/"' in html
     assert '<meta name="robots" content="noindex">' in html
 

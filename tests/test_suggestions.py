@@ -1,12 +1,15 @@
 """The public feeds the curators: suggesting organisations and corrections, the defences
 against spam and abuse, and the moderation queue in the admin."""
 
+import re
+
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.urls import reverse
 
-from orgs.models import Correction, Organisation, OrganisationSuggestion, Pillar, Source
+from orgs.models import Correction, Criterion, Organisation, OrganisationSuggestion, Pillar, Source
 from orgs.models.suggestions import SOURCE_SUPPORTS, summary_from
 
 from .conftest import SecondFactorClient
@@ -49,6 +52,10 @@ def correction_data(**overrides):
 
 def correction_url(organisation):
     return reverse("orgs:correction", args=[organisation.slug])
+
+
+def correction_thanks_url(organisation):
+    return reverse("orgs:correction_thanks", args=[organisation.slug])
 
 
 def staff_user(*permissions):
@@ -181,7 +188,7 @@ def test_filled_honeypot_is_thanked_but_nothing_is_stored(client, vocabulary, or
     response = client.post(
         correction_url(organisation), correction_data(fax_number="spam", evidence_url="")
     )
-    assert response["Location"] == THANKS
+    assert response["Location"] == correction_thanks_url(organisation)
     assert OrganisationSuggestion.objects.count() == 0
     assert Correction.objects.count() == 0
 
@@ -294,7 +301,7 @@ def test_correction_is_stored_against_the_listing(client, organisation):
     assert response.status_code == 200
     assert "Suggest a correction to Harbour Trust" in response.content.decode()
     response = client.post(correction_url(organisation), correction_data())
-    assert response["Location"] == THANKS
+    assert response["Location"] == correction_thanks_url(organisation)
     correction = Correction.objects.get()
     assert correction.organisation == organisation
     assert correction.field == "website"
@@ -528,3 +535,59 @@ def test_summary_is_cut_at_a_word_and_marked_as_cut():
     summary = summary_from("word " * 100)
     assert len(summary) <= 300
     assert summary.endswith("word…")
+
+
+def test_the_thanks_for_a_correction_leads_back_to_the_profile(client, organisation):
+    response = client.post(correction_url(organisation), correction_data(), follow=True)
+    html = response.content.decode()
+    assert "Thank you" in html
+    assert f'<a href="{organisation.get_absolute_url()}">Back to Harbour Trust</a>' in html
+
+
+def test_a_correction_may_name_the_pillars_or_the_countries(client, organisation):
+    for field in ["pillars", "countries"]:
+        data = correction_data(field=field, proposed_value="Recovery, Education and Policy")
+        response = client.post(correction_url(organisation), data)
+        assert response.status_code == 302, response.content.decode()
+    pillars, countries = Correction.objects.order_by("pk")
+    assert pillars.current_value == "Education, Recovery"
+    assert countries.current_value == "United Kingdom, Ireland"
+    # Several values are a curator's change to make by hand.
+    assert not pillars.names_one_fact
+
+
+def test_a_correction_may_name_a_vetting_criterion_and_must_say_which(client, organisation):
+    criterion = Criterion.objects.get(slug="registered")
+    html = client.get(correction_url(organisation)).content.decode()
+    assert '<option value="criterion">How it was vetted (choose the criterion)</option>' in html
+    assert f'<option value="{criterion.pk}">{criterion.name}</option>' in html
+    response = client.post(correction_url(organisation), correction_data(field="criterion"))
+    assert response.status_code == 200
+    assert "Choose which criterion is wrong." in response.content.decode()
+    for value in ["99999999999999999999999", "abc"]:
+        response = client.post(
+            correction_url(organisation), correction_data(field="criterion", criterion=value)
+        )
+        assert "Choose a criterion from the list." in response.content.decode()
+    response = client.post(
+        correction_url(organisation),
+        correction_data(field="criterion", criterion=criterion.pk, proposed_value="It is."),
+    )
+    assert response.status_code == 302
+    correction = Correction.objects.get()
+    assert correction.criterion == criterion
+    assert correction.current_value == f"{criterion.name}: not yet assessed"
+
+
+def test_a_criterion_is_kept_only_when_the_correction_is_about_vetting(client, organisation):
+    criterion = Criterion.objects.get(slug="registered")
+    client.post(correction_url(organisation), correction_data(criterion=criterion.pk))
+    assert Correction.objects.get().criterion is None
+
+
+def test_required_labels_are_not_styled_as_the_muted_criterion_note(client, organisation):
+    html = client.get(correction_url(organisation)).content.decode()
+    assert '<label for="id_field" class="required">' in html
+    css = (settings.BASE_DIR / "orgs/static/orgs/pillars.css").read_text()
+    assert "span.required {" in css
+    assert not re.search(r"(^|[\s,}])\.required\s*\{", css)

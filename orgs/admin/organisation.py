@@ -73,6 +73,36 @@ class AssessmentInline(admin.TabularInline):
         return Criterion.objects.count()
 
 
+class PillarFilter(admin.RelatedFieldListFilter):
+    """The pillars by name, without Django's "-" choice for a listing with none: a listing
+    cannot be published without a pillar, and a lone "-" read as a stray mark."""
+
+    @property
+    def include_empty_choice(self):
+        return False
+
+
+class HeadquartersFilter(admin.SimpleListFilter):
+    """The countries listings have their head office in, by name (Django's own filter showed
+    their ISO codes)."""
+
+    title = "headquarters"
+    parameter_name = "hq_country"
+
+    def lookups(self, request, model_admin):
+        codes = (
+            model_admin.get_queryset(request)
+            .exclude(hq_country="")
+            .values_list("hq_country", flat=True)
+            .distinct()
+            .order_by()
+        )
+        return sorted(((code, countries.name(code) or code) for code in codes), key=lambda c: c[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(hq_country=self.value()) if self.value() else queryset
+
+
 class ReviewDueFilter(admin.SimpleListFilter):
     title = "yearly review"
     parameter_name = "review"
@@ -171,9 +201,9 @@ class OrganisationAdmin(
     ]
     list_filter = [
         "status",
-        "pillars",
+        ("pillars", PillarFilter),
         "organisation_type",
-        ("hq_country", admin.AllValuesFieldListFilter),
+        HeadquartersFilter,
         ReviewDueFilter,
     ]
     search_fields = ["name", "slug", "summary", "tags", "registration_number"]

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 
 from ..models import Correction, OrganisationSuggestion, Refused
 from .forgiving import ForgivingAdminMixin
+from .organisation import PillarFilter
 
 SUBMITTED = ["email", "received_at"]
 
@@ -60,7 +61,7 @@ class ModerationAdmin(ForgivingAdminMixin, admin.ModelAdmin):
 @admin.register(OrganisationSuggestion)
 class OrganisationSuggestionAdmin(ModerationAdmin):
     list_display = ["name", "status", "received_at", "country", "pillar_list", "draft_listing"]
-    list_filter = ["status", "pillars", "received_at", "country"]
+    list_filter = ["status", ("pillars", PillarFilter), "received_at", "country"]
     search_fields = ["name", "website", "description", "email", "source_url"]
     actions = ["create_draft_listings", "reject"]
     fieldsets = [
@@ -129,6 +130,7 @@ class CorrectionAdmin(ModerationAdmin):
                 "fields": [
                     "organisation",
                     "field",
+                    "criterion",
                     "current_value",
                     "proposed_value",
                     "evidence",
@@ -141,6 +143,7 @@ class CorrectionAdmin(ModerationAdmin):
         *ModerationAdmin.readonly_fields,
         "organisation",
         "field",
+        "criterion",
         "current_value",
         "proposed_value",
         "evidence",

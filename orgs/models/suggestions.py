@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django_countries import countries
 from django_countries.fields import CountryField
 
+from .curation import Criterion
 from .organisation import Organisation, Source
 from .vocabularies import OrganisationType, Pillar
 
@@ -40,6 +41,13 @@ CORRECTABLE_FIELDS = {
     "helpline_phone": "Helpline: phone number",
     "helpline_url": "Helpline: website",
 }
+# Parts of a listing that hold several values or a judgement: a curator reads the proposal
+# and makes the change by hand.
+CORRECTABLE_LISTS = {
+    "pillars": "Pillars it works on",
+    "countries": "Countries it works in",
+}
+CRITERION = "criterion"
 SOMETHING_ELSE = "other"
 
 
@@ -161,7 +169,12 @@ class Correction(PublicSubmission):
     """Something the public says is wrong or out of date in a published listing, with the
     evidence. A curator applies it (when it names one fact) or deals with it by hand."""
 
-    FIELD_CHOICES = [*CORRECTABLE_FIELDS.items(), (SOMETHING_ELSE, "Something else")]
+    FIELD_CHOICES = [
+        *CORRECTABLE_FIELDS.items(),
+        *CORRECTABLE_LISTS.items(),
+        (CRITERION, "How it was vetted (choose the criterion)"),
+        (SOMETHING_ELSE, "Something else"),
+    ]
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="corrections"
@@ -173,6 +186,14 @@ class Correction(PublicSubmission):
         validators=[MaxLengthValidator(TEXT_LIMIT)],
     )
     evidence_url = models.URLField("evidence", max_length=500)
+    criterion = models.ForeignKey(
+        Criterion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        help_text="The vetting criterion a correction about how the listing was vetted names.",
+    )
 
     class Meta(PublicSubmission.Meta):
         verbose_name = "correction"
@@ -180,12 +201,29 @@ class Correction(PublicSubmission):
     def __str__(self):
         return f"Correction #{self.pk} to {self.organisation}"
 
+    def clean(self):
+        super().clean()
+        if self.field == CRITERION and self.criterion_id is None:
+            raise ValidationError({"criterion": "Choose which criterion is wrong."})
+        if self.field != CRITERION:
+            self.criterion = None
+
     @property
     def names_one_fact(self):
         return self.field in CORRECTABLE_FIELDS
 
     @property
     def current_value(self):
+        """What the listing says now about the part the correction names, for the curator."""
+        organisation = self.organisation
+        if self.field == "pillars":
+            return ", ".join(pillar.name for pillar in organisation.pillars.all())
+        if self.field == "countries":
+            return ", ".join(row.country.name for row in organisation.operating_countries.all())
+        if self.field == CRITERION and self.criterion is not None:
+            assessment = organisation.assessments.filter(criterion=self.criterion).first()
+            result = assessment.get_result_display() if assessment else "not yet assessed"
+            return f"{self.criterion.name}: {result}"
         if not self.names_one_fact:
             return None
         if self.field == "hq_country":

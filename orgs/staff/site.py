@@ -44,6 +44,26 @@ class StaffAdminSite(admin.AdminSite):
 
         return update_wrapper(second_factor_first, wrapped)
 
+    def index(self, request, extra_context=None):
+        """The index also says what waits for a curator: the public's suggestions and
+        corrections not yet decided (two counts, on this page only)."""
+        from ..models import Correction, OrganisationSuggestion
+
+        waiting = [
+            (model._meta.verbose_name_plural, model.objects.awaiting_decision().count(), model)
+            for model in (OrganisationSuggestion, Correction)
+        ]
+        queue = [
+            {
+                "label": label,
+                "count": count,
+                "url": reverse(f"admin:orgs_{model._meta.model_name}_changelist")
+                + "?status__exact=new",
+            }
+            for label, count, model in waiting
+        ]
+        return super().index(request, {"waiting": queue, **(extra_context or {})})
+
     def get_urls(self):
         return [
             path("second-factor/", views.verify, name="verify_second_factor"),

@@ -27,6 +27,7 @@ PAGES = [
     ("methodology", "/methodology/"),
     ("suggest", "/suggest/"),
     ("correction", f"/organisations/{PROFILE}/correction/"),
+    ("correction-thanks", f"/organisations/{PROFILE}/correction/thanks/"),
     ("suggest-errors", "POST /suggest/"),
     ("not-found", "/organisations/no-such-organisation/"),
 ]

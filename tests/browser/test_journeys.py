@@ -7,7 +7,7 @@ import pytest
 
 from orgs.models import Organisation
 
-from .pages import PROFILE
+from .pages import COMPARED, PROFILE
 
 pytestmark = pytest.mark.browser
 
@@ -191,3 +191,20 @@ def test_comparing_two_results_side_by_side_without_javascript(page_without_java
 
     page.get_by_role("link", name=f"Remove {chosen[0]} from the comparison").click()
     assert "Choose at least two organisations to compare" in page.locator("main").inner_text()
+
+
+def test_on_a_phone_the_comparison_keeps_its_row_names_in_view(browser, live_server, directory):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    page.goto(f"/compare/?o={PROFILE}&o={COMPARED[0]}&o={COMPARED[1]}")
+    assert page.get_by_text("The table scrolls sideways").is_visible()
+    label = page.get_by_role("rowheader", name="Founded")
+    before = label.bounding_box()["x"]
+    page.get_by_role("region", name="3 organisations side by side").evaluate(
+        "region => { region.scrollLeft = region.scrollWidth; }"
+    )
+    assert label.bounding_box()["x"] == before
+    assert 0 <= before < 375
+    intelligence = page.get_by_role("row", name=re.compile("^Intelligence"))
+    assert re.search(r"[✓✗] (Yes|No)", intelligence.inner_text())
+    context.close()
