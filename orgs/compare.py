@@ -72,3 +72,14 @@ class Comparison:
         criteria = list(Criterion.objects.all())
         columns = [dict(o.vetting(criteria)) for o in self.organisations]
         return [(criterion, [column[criterion] for column in columns]) for criterion in criteria]
+
+
+def chosen_slugs(query):
+    """The listings ticked so far, as a results page carries them in its address (``o``),
+    from page to page: at most MAX_COMPARED, each shaped like a listing's address, in order."""
+    chosen = []
+    for slug in query.getlist("o")[:MAX_READ]:
+        slug = slug.strip()
+        if len(slug) <= SLUG_LENGTH and slug_re.match(slug) and slug not in chosen:
+            chosen.append(slug)
+    return chosen[:MAX_COMPARED]

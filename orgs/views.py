@@ -21,7 +21,7 @@ from django_countries.fields import Country
 from django_filters.views import FilterView
 
 from . import ratelimit
-from .compare import MAX_COMPARED, Comparison
+from .compare import MAX_COMPARED, Comparison, chosen_slugs
 from .coverage import Coverage
 from .filters import SORT_CHOICES, OrganisationFilter
 from .forms import CorrectionForm, OrganisationSuggestionForm
@@ -38,10 +38,24 @@ SORTED_BY = {
 
 
 class ComparableMixin:
-    """Pages whose cards can be ticked for a comparison (templates/includes/compare_bar.html)."""
+    """Pages whose cards can be ticked for a comparison (templates/includes/compare_bar.html).
+    The choice so far travels in the address (``o``), so it is kept from page to page without
+    JavaScript: ticked on this page's cards, hidden fields for those ticked elsewhere."""
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(max_compared=MAX_COMPARED, **kwargs)
+        context = super().get_context_data(max_compared=MAX_COMPARED, **kwargs)
+        chosen = chosen_slugs(self.request.GET)
+        shown = {organisation.slug for organisation in context.get("object_list") or []}
+        context["chosen"] = chosen
+        context["chosen_elsewhere"] = [slug for slug in chosen if slug not in shown]
+        # What the results page asked for besides the choice, for "keep ticked, next page".
+        context["query_without_choice"] = [
+            (name, value)
+            for name, values in self.request.GET.lists()
+            if name not in ("o", "page")
+            for value in values
+        ]
+        return context
 
 
 class ForgivingPaginationMixin:
@@ -168,6 +182,14 @@ class CompareView(ComparableMixin, TemplateView):
     """Two to four listings side by side (orgs/compare.py)."""
 
     template_name = "orgs/compare.html"
+
+    def get(self, request, *args, **kwargs):
+        # A results page's compare form also carries its own search (for "next page"): the
+        # comparison's address is its choice alone, so that it can be shared as it is.
+        if request.GET.keys() - {"o"}:
+            choice = urlencode([("o", slug) for slug in request.GET.getlist("o")])
+            return HttpResponseRedirect(f"{request.path}?{choice}" if choice else request.path)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         comparison = Comparison(

@@ -146,3 +146,35 @@ def test_a_profile_offers_to_compare_it_with_its_related_listings(client, organi
     assert f'<a href="{COMPARE}?{query}">Compare Harbour Trust with the first three</a>' in (
         response.content.decode()
     )
+
+
+def test_the_choice_is_kept_in_the_address_from_page_to_page(client, vocabulary, settings):
+    settings.ORGS_PAGE_SIZE = 2
+    for name in ["Alpha", "Bravo", "Charlie", "Delta"]:
+        OrganisationFactory(name=name, slug=name.lower(), pillars=["recovery"])
+    first = client.get(reverse("orgs:list"), {"q": "", "pillar": "recovery"}).content.decode()
+    # Nothing chosen yet: the bar sits after the results, not over them.
+    assert 'class="compare-bar" method="get"' in first
+    assert "0 of 4 chosen" in first
+    # Ticking on page 1 and going on keeps the choice in the address ("o").
+    assert 'formaction="/organisations/" name="page" value="2">Keep these ticked' in first
+    assert '<input type="hidden" name="pillar" value="recovery">' in first
+    second = client.get(
+        reverse("orgs:list"), {"pillar": "recovery", "o": ["alpha", "<bad>"], "page": 2}
+    ).content.decode()
+    assert 'class="compare-bar is-active"' in second
+    assert "1 of 4 chosen" in second
+    assert '<input type="hidden" name="o" value="alpha" form="compare-form">' in second
+    # On its own page a chosen listing is ticked, not hidden.
+    back = client.get(reverse("orgs:list"), {"o": "alpha"}).content.decode()
+    assert 'value="alpha" form="compare-form" checked>' in back
+    assert '<input type="hidden" name="o" value="alpha" form="compare-form">' not in back
+    # The "next page" button shares the compare form: the comparison's address drops the rest.
+    response = client.get(COMPARE, {"o": ["alpha", "delta"], "pillar": "recovery", "q": ""})
+    assert response.status_code == 302
+    assert response["Location"] == f"{COMPARE}?o=alpha&o=delta"
+
+
+def test_the_compare_script_is_an_enhancement_from_this_site(client, organisation, other):
+    html = client.get(reverse("orgs:list")).content.decode()
+    assert '<script src="/static/orgs/compare.js" defer></script>' in html

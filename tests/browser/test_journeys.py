@@ -208,3 +208,40 @@ def test_on_a_phone_the_comparison_keeps_its_row_names_in_view(browser, live_ser
     intelligence = page.get_by_role("row", name=re.compile("^Intelligence"))
     assert re.search(r"[✓✗] (Yes|No)", intelligence.inner_text())
     context.close()
+
+
+def test_on_a_phone_the_compare_bar_appears_from_the_first_tick_with_a_count(
+    browser, live_server, directory
+):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    page.goto("/organisations/?sort=name")
+    bar = page.locator("#compare-form")
+    assert bar.evaluate("bar => getComputedStyle(bar).position") == "static"
+    first = page.locator(".card").first
+    first.get_by_role("checkbox").check()
+    assert bar.evaluate("bar => getComputedStyle(bar).position") == "sticky"
+    assert bar.get_by_text("1 of 4 chosen").is_visible()
+    assert bar.bounding_box()["y"] + bar.bounding_box()["height"] <= 812
+    context.close()
+
+
+def test_a_choice_is_kept_across_pages_without_javascript(page_without_javascript):
+    page = page_without_javascript
+    page.goto("/organisations/?sort=name")
+    first = page.locator(".card-title").first.inner_text()
+    page.get_by_role("checkbox", name=f"Compare {first}").check()
+    page.get_by_role("button", name="Keep these ticked, next page").click()
+    page.wait_for_url(re.compile(r"page=2"))
+    assert "sort=name" in page.url and "o=" in page.url
+    assert page.get_by_text("1 of 4 chosen").is_visible()
+    second = page.locator(".card-title").first.inner_text()
+    page.get_by_role("checkbox", name=f"Compare {second}").check()
+    page.get_by_role("button", name="Compare selected").click()
+    page.wait_for_url(re.compile(r"/compare/\?o=[\w-]+&o=[\w-]+$"))
+    table = page.get_by_role("table", name="2 organisations side by side")
+    headings = table.get_by_role("columnheader")
+    assert [headings.nth(i).get_by_role("link").first.inner_text() for i in range(2)] == [
+        first,
+        second,
+    ]
