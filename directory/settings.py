@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",  # search lookups and functions on PostgreSQL only
     "django_countries",
     "django_filters",
     "simple_history",
@@ -210,6 +211,9 @@ LOGGING = {
 
 # Pillars' own settings.
 ORGS_PAGE_SIZE = 20
+# Anonymous public pages may be reused by browsers and proxies this long (orgs/caching.py);
+# after that they are revalidated with their ETag.
+ORGS_PAGE_MAX_AGE = int(os.environ.get("ORGS_PAGE_MAX_AGE", "60"))
 
 # Curation (docs: /methodology/). Vetting criteria a listing must meet before it is
 # published, by slug; the rest are shown with their evidence but do not block publishing.

@@ -15,7 +15,6 @@ updated or deleted, each with its own historical record.
 
 import csv
 import io
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -26,6 +25,7 @@ from django.utils import timezone
 from django_countries import countries
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from . import caching
 from .csv_format import (
     COLUMNS,
     LIST_COLUMNS,
@@ -48,13 +48,10 @@ from .models import (
     Population,
     Source,
 )
-from .search import schema
+from .search import documents
 
 BATCH = 1000
 MAX_PROBLEMS = 1000
-# From this many changed listings on, the search triggers are suspended and the search
-# documents rebuilt once at the end: per-row triggers cost ~30 ms a listing on PostgreSQL.
-SUSPEND_SEARCH_TRIGGERS_FROM = 100
 PUBLISH_PERMISSION = "orgs.publish_organisation"
 # Moving a listing into one of these needs the publish permission.
 GUARDED_STATUSES = {Organisation.Status.PUBLISHED, Organisation.Status.ARCHIVED}
@@ -231,12 +228,11 @@ class ListingImport:
                     self.problem(None, "", ANOTHER_IMPORT)
                     return self.result
                 changes = self.check_rows(header, numbered)
-                bulk = len(changes) >= SUSPEND_SEARCH_TRIGGERS_FROM
-                # Inside the transaction: a rollback puts the triggers back as they were.
-                with schema.suspended(connection) if bulk else nullcontext():
-                    self.write(changes)
+                self.write(changes)
                 if self.result.problems or self.result.dry_run:
                     transaction.set_rollback(True)
+                elif changes:
+                    caching.changed()
         except IntegrityError as error:
             # Only a listing created elsewhere while this file was being imported gets here.
             self.problem(None, "", f"The database refused the import, so nothing changed: {error}")
@@ -521,6 +517,8 @@ class ListingImport:
         )
         self.replace_assessments(batch, now)
         Organisation.record_history(created, updated, user=self.user, reason=self.reason, date=now)
+        # Bulk writes send no signals: the batch's search documents are rewritten here.
+        documents.refresh(c.organisation.pk for c in batch)
         self.check_publication(batch)
 
     @staticmethod

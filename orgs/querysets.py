@@ -9,8 +9,6 @@ from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from . import search
-
 # The vetting criterion that asks for evidence of this many years' work (its question, in
 # migration 0006: "Has it worked against trafficking for at least five years?").
 LONG_STANDING = "long-standing"
@@ -81,13 +79,18 @@ class OrganisationQuerySet(models.QuerySet):
         ).exclude(evidence_url="")
         return self.filter(founded_early | models.Q(Exists(assessments), founded__isnull=True))
 
-    def search(self, text):
-        """Matching organisations, annotated for ordering by relevance."""
-        return search.search(self, text)
+    def search(self, text, some_words=False):
+        """Matching organisations (all the words, or ``some_words``), annotated for ordering
+        by relevance (orgs/search/)."""
+        from . import search  # the search backends use the models this module serves
 
-    def matching(self, text):
-        """Matching organisations, without ranking: safe to use inside a subquery."""
-        return search.matching(self, text)
+        return search.search(self, text, some_words)
+
+    def matching(self, text, some_words=False):
+        """Matching organisations, without ranking."""
+        from . import search
+
+        return search.matching(self, text, some_words)
 
     def by_relevance(self):
         """Exact and near-exact name matches first, then the best-ranked (after search())."""

@@ -14,6 +14,7 @@ from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
+from .. import caching
 from ..models import (
     Assessment,
     Criterion,
@@ -178,6 +179,7 @@ class OrganisationForm(forms.ModelForm):
             OperatingCountry(organisation=organisation, country=code)
             for code in sorted(wanted - current)
         )
+        caching.changed()  # a bulk write sends no signal
 
 
 @admin.register(Organisation)

@@ -10,6 +10,7 @@ from .organisation import (
     OperatingCountry,
     Organisation,
     SearchDocument,
+    SearchIndex,
     Source,
 )
 from .suggestions import (
@@ -47,6 +48,7 @@ __all__ = [
     "PublicSubmission",
     "Refused",
     "SearchDocument",
+    "SearchIndex",
     "Source",
     "Term",
 ]

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -457,9 +458,12 @@ class Source(models.Model):
 
 
 class SearchDocument(models.Model):
-    """The searchable text of one organisation, kept up to date by database triggers
-    (see orgs/search/schema.py), never written by Django. The full-text index of each database
-    is built from it: a weighted tsvector on PostgreSQL, an FTS5 table on SQLite."""
+    """The searchable text of one organisation and its facet keys, rewritten by
+    ``orgs.search.documents.refresh()`` whenever the listing or its terms change (signal
+    handlers and every bulk path call it). Each database indexes it in its own way, created by
+    migration 0011: a generated, weighted, GIN-indexed ``search_vector`` on PostgreSQL (a plain
+    empty column on SQLite), an FTS5 table kept in step by triggers on SQLite (SearchIndex).
+    Never saved through the ORM: PostgreSQL computes ``search_vector`` itself."""
 
     organisation = models.OneToOneField(
         Organisation,
@@ -473,16 +477,40 @@ class SearchDocument(models.Model):
     tags = models.TextField(blank=True)
     terms = models.TextField(blank=True, help_text="Pillars, forms of exploitation, populations.")
     description = models.TextField(blank=True)
-    # Facet keys, copied by the same triggers, so that all facets are counted in one pass over
-    # the matches (orgs/search/facets.py). Bit n of a mask: the term with id n.
+    # Facet keys, so that all facets are counted in one pass over the matches
+    # (orgs/search/facets.py). Bit n of a mask: the term with id n.
     pillar_mask = models.BigIntegerField(default=0)
     exploitation_form_mask = models.BigIntegerField(default=0)
     population_mask = models.BigIntegerField(default=0)
     organisation_type = models.CharField(max_length=30, blank=True)
     hq_country = models.CharField(max_length=2, blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
 
     def __str__(self):
         return self.name
+
+
+class SearchIndex(models.Model):
+    """SQLite only: the FTS5 table over the search documents (external content, created with
+    its triggers by migration 0011). ``match`` is FTS5's hidden column named after the table,
+    the left side of ``MATCH`` and the argument of ``bm25()`` (orgs/search/sqlite.py)."""
+
+    document = models.OneToOneField(
+        SearchDocument,
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        db_column="rowid",
+        db_constraint=False,
+        related_name="index",
+    )
+    match = models.TextField(db_column="orgs_organisation_fts")
+
+    class Meta:
+        managed = False
+        db_table = "orgs_organisation_fts"
+
+    def __str__(self):
+        return str(self.pk)
 
 
 class ListingDueForReview(Organisation):

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_countries import countries
 
+from orgs import caching
 from orgs.models import (
     SCALAR_FIELDS,
     Assessment,
@@ -121,6 +122,8 @@ class Command(BaseCommand):
                 if outcome != "kept":
                     self.add_missing_assessments(organisation, assessments[slug])
             Organisation.record_history(**written, reason=REASON, date=timezone.now())
+            # Countries and sources are written in bulk, without signals.
+            caching.changed()
         for slug in held_back:
             self.stderr.write(
                 f"{slug}: marked published in the file but the mandatory criteria are not all "
