@@ -61,7 +61,15 @@ class AssessmentInline(admin.TabularInline):
 
     model = Assessment
     formfield_overrides = URL_FIELDS
-    fields = ["criterion", "result", "evidence_url", "note", "checked_on", "checked_by"]
+    fields = [
+        "criterion",
+        "result",
+        "evidence_url",
+        "note",
+        "curator_note",
+        "checked_on",
+        "checked_by",
+    ]
     readonly_fields = ["checked_by"]
     extra = 0
 
@@ -222,6 +230,7 @@ class OrganisationAdmin(
             "Contact",
             {"fields": ["email", "phone", "helpline_name", "helpline_phone", "helpline_url"]},
         ),
+        ("For curators only", {"fields": ["curator_note"]}),
         (
             "Record",
             {
