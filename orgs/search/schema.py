@@ -38,7 +38,8 @@ BIT_OR = {"sqlite": "sum", "postgresql": "bit_or"}
 # The token of the search results cache (orgs/search/cache.py): one row, replaced by a new
 # random value, inside the changing transaction, whenever anything a listing page can match,
 # count or show in its order changes: a listing, its terms and countries, a vocabulary, a
-# document. Results are cached under the token, so a change makes every older result unusable.
+# document, the vetting its cards sum up (assessments, criteria). Results are cached under the
+# token, so a change makes every older result unusable.
 VERSION = "orgs_search_version"
 VERSIONED_TABLES = [
     "orgs_organisation",
@@ -46,6 +47,8 @@ VERSIONED_TABLES = [
     DOCUMENT,
     *(through for through, _, _ in TERM_RELATIONS),
     *(table for _, table, _ in TERM_RELATIONS),
+    "orgs_assessment",
+    "orgs_criterion",
 ]
 ORGANISATION_FIELDS = ["name", "summary", "tags", "description", "organisation_type", "hq_country"]
 
