@@ -1,3 +1,3 @@
 """Curation: the Django admin as the curators' workplace, one module per concern."""
 
-from . import curation, organisation, suggestions, vocabularies  # noqa: F401 (registers the admins)
+from . import curation, links, organisation, suggestions, vocabularies  # noqa: F401 (registers the admins)
