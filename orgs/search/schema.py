@@ -53,6 +53,13 @@ VERSIONED_TABLES = [
 ORGANISATION_FIELDS = ["name", "summary", "tags", "description", "organisation_type", "hq_country"]
 
 
+def versioned(tables):
+    """The versioned tables among ``tables`` (all when None): the search migration installs
+    the schema before later migrations create some of them (assessments, criteria); every
+    ``migrate`` installs it again afterwards (post_migrate), with them."""
+    return [table for table in VERSIONED_TABLES if tables is None or table in tables]
+
+
 def refresh_sql(vendor, where):
     """One statement that (re)writes the documents of the organisations matching ``where``
     (a condition on ``o``, the organisation)."""
@@ -94,7 +101,7 @@ def linked_to_term(through, column, term_id):
 # --- SQLite ----------------------------------------------------------------------------------
 
 
-def sqlite_statements():
+def sqlite_statements(tables=None):
     columns = ", ".join(FTS_COLUMNS)
     new = ", ".join(f"new.{c}" for c in FTS_COLUMNS)
     old = ", ".join(f"old.{c}" for c in FTS_COLUMNS)
@@ -127,7 +134,7 @@ def sqlite_statements():
         "(id INTEGER PRIMARY KEY CHECK (id = 1), token INTEGER NOT NULL)",
         f"INSERT OR IGNORE INTO {VERSION} (id, token) VALUES (1, random())",
     ]
-    for table in VERSIONED_TABLES:
+    for table in versioned(tables):
         for event in ["INSERT", "UPDATE", "DELETE"]:
             statements.append(
                 f"CREATE TRIGGER IF NOT EXISTS {table}_search_version_{event.lower()} "
@@ -151,7 +158,7 @@ def sqlite_install(cursor):
         return cursor.fetchone()[0]
 
     before = objects()
-    for statement in sqlite_statements():
+    for statement in sqlite_statements(set(cursor.db.introspection.table_names(cursor))):
         cursor.execute(statement)
     if objects() != before:
         cursor.execute(f"DELETE FROM {DOCUMENT}")
@@ -164,7 +171,7 @@ def sqlite_install(cursor):
 RANDOM_TOKEN = "floor(random() * 9e18)::bigint"  # noqa: S105 (SQL, not a secret)
 
 
-def postgres_statements():
+def postgres_statements(tables=None):
     refresh_one = refresh_sql("postgresql", "o.id = target")
     statements = [
         "CREATE EXTENSION IF NOT EXISTS unaccent",
@@ -210,7 +217,7 @@ def postgres_statements():
         f"LANGUAGE plpgsql AS $$ BEGIN UPDATE {VERSION} SET token = {RANDOM_TOKEN}; "
         "RETURN NULL; END $$",
     ]
-    for table in VERSIONED_TABLES:
+    for table in versioned(tables):
         # Once per statement; TRUNCATE too (Django's flush empties tables with it).
         statements += [
             f"DROP TRIGGER IF EXISTS {table}_search_version ON {table}",
@@ -233,7 +240,7 @@ def postgres_statements():
 
 
 def postgres_install(cursor):
-    for statement in postgres_statements():
+    for statement in postgres_statements(set(cursor.db.introspection.table_names(cursor))):
         cursor.execute(statement)
     cursor.execute(
         f"SELECT (SELECT count(*) FROM orgs_organisation) <> (SELECT count(*) FROM {DOCUMENT})"
