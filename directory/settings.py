@@ -225,6 +225,9 @@ ORGS_SUBMISSIONS_PER_HOUR = int(os.environ.get("ORGS_SUBMISSIONS_PER_HOUR", "5")
 # The public address of the site, e.g. https://pillars.example.org (no trailing slash), for
 # canonical links, OpenGraph and the sitemap; blank: the address of the request.
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# Kosovo has no ISO 3166 code yet; "XK" is the code the EU, the UN's own lists and most
+# registers use for it, and the seeded directory uses it too.
+COUNTRIES_OVERRIDE = {"XK": "Kosovo"}
 # The largest CSV file the admin imports (10,000 listings are about 6 MB).
 ORGS_CSV_MAX_UPLOAD_BYTES = int(os.environ.get("ORGS_CSV_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 

@@ -19,7 +19,7 @@ from .compare import MAX_COMPARED, Comparison, chosen_slugs
 from .coverage import Coverage
 from .filters import SORT_CHOICES, OrganisationFilter
 from .forms import CorrectionForm, OrganisationSuggestionForm
-from .models import Criterion, Organisation, Pillar
+from .models import Criterion, LinkCheck, Organisation, Pillar
 from .querysets import LONG_STANDING_YEARS
 
 # What the results page says of its order: with no search it is by name, whatever the case of
@@ -136,6 +136,16 @@ class OrganisationDetailView(DetailView):
 
     def get_queryset(self):
         return Organisation.objects.published().with_profile_relations()
+
+    def get_object(self, queryset=None):
+        organisation = super().get_object(queryset)
+        # A link that failed two checks in a row is not shown (orgs/links.py).
+        organisation.withhold_links(
+            LinkCheck.objects.dead()
+            .filter(url__in=organisation.linked_urls())
+            .values_list("url", flat=True)
+        )
+        return organisation
 
     def get_context_data(self, **kwargs):
         related = list(self.object.related())
@@ -265,8 +275,10 @@ class MethodologyView(TemplateView):
     template_name = "pages/methodology.html"
 
     def get_context_data(self, **kwargs):
+        criteria = list(Criterion.objects.all())
         return super().get_context_data(
-            criteria=Criterion.objects.all(),
+            criteria=criteria,
+            totals=Organisation.objects.published().vetting_totals(len(criteria)),
             review_interval_months=round(settings.REVIEW_INTERVAL_DAYS / 30.4),
             **kwargs,
         )

@@ -6,8 +6,9 @@ import re
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils.timezone import now
 
-from orgs.models import Assessment, Organisation
+from orgs.models import Assessment, LinkCheck, Organisation
 
 from .factories import CorrectionFactory, OrganisationFactory, OrganisationSuggestionFactory
 
@@ -34,16 +35,21 @@ def test_the_admin_pillar_filter_has_no_stray_dash_choice(admin_client, organisa
     assert labels == ["All", "Intelligence", "Education", "Policy", "Recovery"]
 
 
-def test_the_admin_index_says_how_many_suggestions_and_corrections_wait(admin_client, organisation):
+def test_the_admin_index_says_how_many_suggestions_corrections_and_broken_links_wait(
+    admin_client, organisation
+):
     OrganisationSuggestionFactory.create_batch(2)
     CorrectionFactory(organisation=organisation)
     decided = CorrectionFactory(organisation=organisation)
     decided.reject()
+    LinkCheck.objects.create(url="https://gone.example.org/", status_code=404, checked_at=now())
+    LinkCheck.objects.create(url="https://fine.example.org/", status_code=200, checked_at=now())
     html = admin_client.get(reverse("admin:index")).content.decode()
     waiting = re.search(r'<div class="module" id="waiting">.*?</div>', html, re.S).group()
     assert re.findall(r'<a href="([^"]+)">(\d+) ([^<]+)</a>', waiting) == [
         ("/admin/orgs/organisationsuggestion/?status__exact=new", "2", "suggested organisations"),
         ("/admin/orgs/correction/?status__exact=new", "1", "corrections"),
+        ("/admin/orgs/brokenlink/", "1", "broken or moved links"),
     ]
 
 

@@ -23,9 +23,9 @@ pytestmark = pytest.mark.django_db
 LISTING_QUERIES = 7
 # The same page again, the directory unchanged: the whole page comes from the shared cache.
 CACHED_LISTING_QUERIES = 0
-# the organisation, seven prefetched relations (assessments included), the criteria,
-# related organisations and their pillars.
-PROFILE_QUERIES = 11
+# the organisation, seven prefetched relations (assessments included), its links known to be
+# dead, the criteria, related organisations and their pillars.
+PROFILE_QUERIES = 12
 # the listings, seven prefetched relations (as the profile's), the pillars, the criteria.
 COMPARE_QUERIES = 10
 # pillars with counts, total count, the map's countries with their counts.
@@ -125,8 +125,13 @@ def test_pillar_page_query_count_is_fixed(
         client.get(reverse("orgs:pillar", args=["recovery"]))
 
 
-def test_methodology_page_needs_one_query(client, db, django_assert_num_queries):
-    with django_assert_num_queries(1):
+@pytest.mark.parametrize("organisations", [0, 30])
+def test_methodology_page_needs_two_queries(
+    client, vocabulary, django_assert_num_queries, organisations
+):
+    rich_organisations(organisations)
+    # the criteria; the directory's vetting totals.
+    with django_assert_num_queries(2):
         client.get(reverse("orgs:methodology"))
 
 

@@ -5,7 +5,7 @@ show an old answer once it has committed; a write made outside the application s
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 
 from orgs import caching
 from orgs.models import OperatingCountry, Organisation, Pillar
@@ -15,21 +15,6 @@ from .factories import OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 URL = "/organisations/?q=safe+houses&pillar=recovery"
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """``with committed(): …``: what the block writes is committed, as far as the caches can
-    tell (a test runs in one transaction that never commits). What was written before counts
-    as committed too: its pending bump is dropped, so the block schedules its own."""
-
-    def commit():
-        connection.run_on_commit = [
-            pending for pending in connection.run_on_commit if pending[1] is not caching.bump
-        ]
-        return django_capture_on_commit_callbacks(execute=True)
-
-    return commit
 
 
 @pytest.fixture

@@ -62,7 +62,15 @@ class AssessmentInline(admin.TabularInline):
 
     model = Assessment
     formfield_overrides = URL_FIELDS
-    fields = ["criterion", "result", "evidence_url", "note", "checked_on", "checked_by"]
+    fields = [
+        "criterion",
+        "result",
+        "evidence_url",
+        "note",
+        "curator_note",
+        "checked_on",
+        "checked_by",
+    ]
     readonly_fields = ["checked_by"]
     extra = 0
 
@@ -254,6 +262,7 @@ class OrganisationAdmin(
             "Contact",
             {"fields": ["email", "phone", "helpline_name", "helpline_phone", "helpline_url"]},
         ),
+        ("For curators only", {"fields": ["curator_note"]}),
         (
             "Record",
             {

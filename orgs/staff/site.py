@@ -46,22 +46,26 @@ class StaffAdminSite(admin.AdminSite):
 
     def index(self, request, extra_context=None):
         """The index also says what waits for a curator: the public's suggestions and
-        corrections not yet decided (two counts, on this page only)."""
-        from ..models import Correction, OrganisationSuggestion
+        corrections not yet decided, and the broken or moved links (three counts, on this
+        page only)."""
+        from ..models import BrokenLink, Correction, OrganisationSuggestion
 
-        waiting = [
-            (model._meta.verbose_name_plural, model.objects.awaiting_decision().count(), model)
-            for model in (OrganisationSuggestion, Correction)
-        ]
         queue = [
             {
-                "label": label,
-                "count": count,
+                "label": model._meta.verbose_name_plural,
+                "count": model.objects.awaiting_decision().count(),
                 "url": reverse(f"admin:orgs_{model._meta.model_name}_changelist")
                 + "?status__exact=new",
             }
-            for label, count, model in waiting
+            for model in (OrganisationSuggestion, Correction)
         ]
+        queue.append(
+            {
+                "label": BrokenLink._meta.verbose_name_plural,
+                "count": BrokenLink.objects.broken_or_moved().count(),
+                "url": reverse("admin:orgs_brokenlink_changelist"),
+            }
+        )
         return super().index(request, {"waiting": queue, **(extra_context or {})})
 
     def get_urls(self):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgs', '0012_merge_search_and_sign_ins'),
+        ('orgs', '0013_longer_source_supports'),
     ]
 
     operations = [
