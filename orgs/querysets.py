@@ -96,18 +96,36 @@ class OrganisationQuerySet(models.QuerySet):
         """Exact and near-exact name matches first, then the best-ranked (after search())."""
         return self.order_by("-relevance", "name")
 
-    def sharing_pillars_with(self, organisation):
-        """Organisations ordered by how many pillars they share with ``organisation``."""
-        pillar_ids = organisation.pillars.values("pk")
+    def related_to(self, organisation):
+        """Organisations sharing pillars or countries of operation with ``organisation``,
+        the largest overlap first (pillars and countries together, then pillars, then by
+        name). Reads ``organisation``'s pillars and countries as prefetched, if they are."""
+        pillars = [pillar.pk for pillar in organisation.pillars.all()]
+        countries = [row.country.code for row in organisation.operating_countries.all()]
+        shared_pillars = models.Count(
+            "pillars", filter=models.Q(pillars__in=pillars), distinct=True
+        )
+        shared_countries = models.Count(
+            "operating_countries",
+            filter=models.Q(operating_countries__country__in=countries),
+            distinct=True,
+        )
         return (
-            self.filter(pillars__in=pillar_ids)
-            .annotate(shared_pillars=models.Count("pillars"))
-            .order_by("-shared_pillars", "name")
+            self.exclude(pk=organisation.pk)
+            .filter(
+                self._related(self.model.pillars.through, "pillar", pillars)
+                | self._related(
+                    self.model.operating_countries.rel.related_model, "country", countries
+                )
+            )
+            .annotate(shared_pillars=shared_pillars, shared_countries=shared_countries)
+            .annotate(overlap=models.F("shared_pillars") + models.F("shared_countries"))
+            .order_by("-overlap", "-shared_pillars", Lower("name"), "name")
         )
 
     def with_card_relations(self):
         """Everything a result card shows, fetched once for the whole page."""
-        return self.prefetch_related("pillars").with_vetting_counts()
+        return self.prefetch_related("pillars", "operating_countries").with_vetting_counts()
 
     def with_vetting_counts(self):
         """Each listing's criteria met and not met, and how many criteria there are, in the

@@ -126,6 +126,8 @@ class OrganisationListView(ComparableMixin, ForgivingPaginationMixin, FilterView
         context["facets"] = filterset.facets()
         context["sorted_by"] = SORTED_BY[filterset.chosen_sort]
         context["long_standing_years"] = LONG_STANDING_YEARS
+        # Cards say first that a listing works in the countries filtered by.
+        context["working_in"] = filterset.cleaned_data.get("country") or []
         if filterset.search_text and (not context["paginator"].count or filterset.some_words):
             context["did_you_mean"] = filterset.did_you_mean()
         return context
@@ -252,6 +254,7 @@ class CountryDetailView(ComparableMixin, ForgivingPaginationMixin, ListView):
         coverage = list(Pillar.objects.with_organisation_counts(country=self.country.code))
         return super().get_context_data(
             country=self.country,
+            working_in=[self.country.code],
             coverage=coverage,
             gaps=[pillar for pillar in coverage if not pillar.organisation_count],
             **kwargs,

@@ -99,3 +99,57 @@ def test_with_no_search_the_order_is_by_name_ignoring_case_and_the_page_says_so(
     assert "In order of name, A to Z (capitals and small letters alike)." in (
         response.content.decode()
     )
+
+
+def test_cards_say_where_a_listing_works_and_that_it_works_in_the_country_filtered_by(
+    client, organisation
+):
+    organisation.donate_url = "https://harbour.example.org/give"
+    organisation.save()
+    everywhere = client.get("/organisations/").content.decode()
+    assert "Based in United Kingdom · since 1995 (" in everywhere
+    assert '<p class="card-where">Works in Ireland, United Kingdom</p>' in everywhere
+    assert (
+        '<a class="donate" href="https://harbour.example.org/give" rel="noopener external">'
+        'Donate<span class="visually-hidden"> to Harbour Trust</span></a>'
+    ) in everywhere
+    filtered = client.get("/organisations/", {"country": "IE"}).content.decode()
+    assert (
+        '<p class="card-where"><strong>Works in Ireland</strong>; also in United Kingdom</p>'
+        in (filtered)
+    )
+    country_page = client.get("/countries/ie/").content.decode()
+    assert "<strong>Works in Ireland</strong>" in country_page
+
+
+def test_a_card_names_a_few_countries_and_counts_the_rest(client, vocabulary):
+    OrganisationFactory(name="Far Reach", countries=["GB", "FR", "DE", "NP", "IN", "BR"])
+    html = client.get("/organisations/", {"country": "NP"}).content.decode()
+    assert "<strong>Works in Nepal</strong>; also in Brazil, France, Germany and 2 more" in html
+
+
+def test_cards_show_their_pillars_with_icons_and_labels(client, organisation):
+    html = client.get("/organisations/").content.decode()
+    assert re.search(
+        r'<li class="pillar pillar-recovery"><svg class="icon"[^>]*aria-hidden="true".*?</svg>'
+        r" Recovery</li>",
+        html,
+    )
+
+
+def test_related_organisations_are_ranked_by_pillars_and_countries_shared(client, organisation):
+    # Harbour Trust: recovery and education, in GB and IE.
+    OrganisationFactory(name="Aardvark Unrelated", pillars=["policy"], countries=["FR"])
+    OrganisationFactory(name="Both Pillars", pillars=["recovery", "education"], countries=["FR"])
+    OrganisationFactory(
+        name="Everything", pillars=["recovery", "education"], countries=["GB", "IE"]
+    )
+    OrganisationFactory(name="Country Only", pillars=["policy"], countries=["GB"])
+    OrganisationFactory(name="One Of Each", pillars=["recovery"], countries=["IE"])
+    related = client.get(organisation.get_absolute_url()).context["related"]
+    assert [o.name for o in related] == [
+        "Everything",
+        "Both Pillars",
+        "One Of Each",
+        "Country Only",
+    ]

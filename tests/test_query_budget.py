@@ -19,13 +19,15 @@ from .factories import OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 # three filter vocabularies, all facet counts and the result count in one, the page's ids
-# (matched, ranked and sorted), its listings by id, their pillars.
-LISTING_QUERIES = 7
+# (matched, ranked and sorted), its listings by id, their pillars, their countries of operation
+# (each card says where the listing works).
+LISTING_QUERIES = 8
 # The same page again, the directory unchanged: the whole page comes from the shared cache.
 CACHED_LISTING_QUERIES = 0
 # the organisation, seven prefetched relations (assessments included), its links known to be
-# dead, the criteria, related organisations and their pillars.
-PROFILE_QUERIES = 12
+# dead, the criteria, related organisations (ranked by pillars and countries shared), their
+# pillars and their countries (cards say where they work).
+PROFILE_QUERIES = 13
 # the listings, seven prefetched relations (as the profile's), the pillars, the criteria.
 COMPARE_QUERIES = 10
 # pillars with counts, total count, the map's countries with their counts.
@@ -83,8 +85,8 @@ def test_listing_with_no_results_uses_the_same_budget(
     rich_organisations(3)
     client.get("/organisations/?q=zzzzqqqq")  # the spelling vocabulary is cached from here on
     cold()
-    # A count of zero needs no page ids, no listings and no pillars: three queries fewer.
-    with django_assert_num_queries(LISTING_QUERIES - 3):
+    # A count of zero needs no page ids, no listings, no pillars and no countries: four fewer.
+    with django_assert_num_queries(LISTING_QUERIES - 4):
         response = client.get("/organisations/?q=zzzzqqqq")
     assert response.context["did_you_mean"] is None
 
@@ -97,7 +99,7 @@ def test_a_spelling_suggestion_costs_a_fixed_number_of_queries(
     cold()
     # As an empty page, plus one exists() check for the suggested search (which shares the
     # page's token and vocabularies).
-    with django_assert_num_queries(LISTING_QUERIES - 3 + 1):
+    with django_assert_num_queries(LISTING_QUERIES - 4 + 1):
         response = client.get("/organisations/?q=comunities")
     assert response.context["did_you_mean"]["text"] == "communities"
 
@@ -105,7 +107,8 @@ def test_a_spelling_suggestion_costs_a_fixed_number_of_queries(
 @pytest.mark.parametrize("related", [0, 1, 10])
 def test_profile_query_count_is_fixed(client, vocabulary, django_assert_num_queries, related):
     organisation, *_ = rich_organisations(1 + related)
-    with django_assert_num_queries(PROFILE_QUERIES if related else PROFILE_QUERIES - 1):
+    # With nothing related there are no cards: no pillars, no countries to fetch for them.
+    with django_assert_num_queries(PROFILE_QUERIES if related else PROFILE_QUERIES - 2):
         client.get(organisation.get_absolute_url())
 
 
@@ -143,8 +146,9 @@ def test_country_pages_query_counts_are_fixed(
     # the pillars; every country with its total and per-pillar counts (map and grid).
     with django_assert_num_queries(2):
         client.get(reverse("orgs:countries"))
-    # count, page, the page's pillars, coverage by pillar (no page, no pillars when empty).
-    with django_assert_num_queries(4 if organisations else 2):
+    # count, page, the page's pillars and countries, coverage by pillar (no page, no pillars,
+    # no countries when empty).
+    with django_assert_num_queries(5 if organisations else 2):
         client.get(reverse("orgs:country", args=["gb"]))
 
 

@@ -450,13 +450,9 @@ class Organisation(models.Model):
         self.save(update_fields=["last_reviewed_on", "updated_at"])
 
     def related(self, limit=4):
-        """Other published organisations sharing the most pillars with this one."""
-        return (
-            Organisation.objects.published()
-            .exclude(pk=self.pk)
-            .sharing_pillars_with(self)
-            .with_card_relations()[:limit]
-        )
+        """Other published organisations with the most pillars and countries of operation in
+        common with this one (``OrganisationQuerySet.related_to``)."""
+        return Organisation.objects.published().related_to(self).with_card_relations()[:limit]
 
 
 class OperatingCountryQuerySet(models.QuerySet):
