@@ -68,9 +68,10 @@ def test_a_visitor_with_a_session_is_given_a_freshly_rendered_page(
 ):
     first = seen(client)
     client.cookies[settings.SESSION_COOKIE_NAME] = "a-curator"
-    # the version, the listings by id and their pillars: the vocabularies, the facet statement
-    # and the page's ids still come from the cache, the page is rendered for this visitor.
-    with django_assert_num_queries(3):
+    # the version, the listings by id, their pillars and their countries (for the cards): the
+    # vocabularies, the facet statement and the page's ids still come from the cache, the page
+    # is rendered for this visitor.
+    with django_assert_num_queries(4):
         again = seen(client)
     assert again == first
     assert first["names"] == ["Harbour Trust"]
