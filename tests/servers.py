@@ -3,9 +3,11 @@ PostgreSQL from bin/pg-server, each in its own process, started and stopped by t
 
 import http.client
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,12 +143,15 @@ def require_postgresql(reason):
 
 
 class PostgreSQL:
-    """A throwaway server of our own (bin/pg-server), which a test may stop, start, freeze."""
+    """A throwaway server of our own (bin/pg-server), which a test may stop, start, freeze.
+    Its files are in a directory of its own under /tmp (the `postgres` user, which runs it
+    when we are root, cannot enter pytest's private temporary folders)."""
 
-    def __init__(self, directory, reason):
-        self.directory = str(directory)
+    def __init__(self, reason):
+        self.directory = tempfile.mkdtemp(prefix="pillars-pg.")
         result = self.run("start", check=False)
         if result.returncode == NO_POSTGRESQL:
+            shutil.rmtree(self.directory, ignore_errors=True)
             require_postgresql(reason)
         assert result.returncode == 0, result.stderr
         self.url = result.stdout.strip()
