@@ -185,6 +185,8 @@ ORGS_SUBMISSIONS_PER_HOUR = int(os.environ.get("ORGS_SUBMISSIONS_PER_HOUR", "5")
 # The public address of the site, e.g. https://pillars.example.org (no trailing slash), for
 # canonical links, OpenGraph and the sitemap; blank: the address of the request.
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# /bench/bare, the ceiling `make load` compares pages with; off (404) unless BENCH_BARE_VIEW=1.
+BENCH_BARE_VIEW = env_bool("BENCH_BARE_VIEW")
 # The largest CSV file the admin imports (10,000 listings are about 6 MB).
 ORGS_CSV_MAX_UPLOAD_BYTES = int(os.environ.get("ORGS_CSV_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 

@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from orgs import health
 from orgs.sitemaps import SITEMAPS
-from orgs.views import RobotsView
+from orgs.views import RobotsView, bench_bare
 
 admin.site.site_header = "Pillars curation"
 admin.site.site_title = "Pillars curation"
@@ -18,5 +18,6 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("robots.txt", RobotsView.as_view(), name="robots"),
+    path("bench/bare", bench_bare, name="bench_bare"),
     path("", include("orgs.urls")),
 ]

@@ -310,3 +310,11 @@ class CorrectionView(PublicSubmissionMixin, CreateView):
 
 class SuggestionThanksView(TemplateView):
     template_name = "orgs/suggestion_thanks.html"
+
+
+def bench_bare(request):
+    """The ceiling `make load` measures the real pages against: every middleware, no database,
+    no template. Not found unless BENCH_BARE_VIEW is set (never in production)."""
+    if not settings.BENCH_BARE_VIEW:
+        raise Http404
+    return HttpResponse("bare", content_type="text/plain")

@@ -53,3 +53,23 @@ def test_debug_is_off_unless_asked_for():
         SECRET_KEY="x" * 60,
     )
     assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
+
+
+def test_the_bare_benchmark_view_is_not_found_unless_enabled(client, settings):
+    assert not settings.BENCH_BARE_VIEW
+    assert client.get("/bench/bare").status_code == 404
+    settings.BENCH_BARE_VIEW = True
+    response = client.get("/bench/bare")
+    assert response.status_code == 200
+    assert response.content == b"bare"
+
+
+def test_the_bare_benchmark_view_is_off_by_default_in_production():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.BENCH_BARE_VIEW)",
+        DEBUG="0",
+        SECRET_KEY="x" * 60,
+    )
+    assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
