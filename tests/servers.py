@@ -38,8 +38,8 @@ def site_environment(database_url, **extra):
         DJANGO_SETTINGS_MODULE="tests.settings",
         DATABASE_URL=database_url,
         ALLOWED_HOSTS="127.0.0.1",
-        **extra,
     )
+    environment.update(extra)
     return environment
 
 
