@@ -29,7 +29,7 @@ times = defaultdict(list)
 statuses = defaultdict(Counter)
 for line in sys.stdin:
     match = LINE.search(line)
-    if match:
+    if match and match["path"] != "/bench/bare":  # the tail of the bare run's log
         kind = page_type(match["path"])
         times[kind].append(int(match["ms"]))
         statuses[kind][match["status"]] += 1
