@@ -37,15 +37,18 @@ test: lint system-tools
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
+# Both runs start a throwaway Redis (bin/with-redis) for the shared-cache tests. Outside CI a
+# machine without redis-server runs without it, those tests skipping loudly; under CI=true they fail.
+WITH_REDIS = bin/with-redis
 test-sqlite: install
 	@echo "== tests on SQLite =="
-	DATABASE_URL=sqlite:///var/test.sqlite3 $(BIN)/pytest
+	DATABASE_URL=sqlite:///var/test.sqlite3 $(WITH_REDIS) $(BIN)/pytest
 
 # A throwaway PostgreSQL server, started and removed by bin/with-postgres. Outside CI a
 # machine without PostgreSQL skips this run loudly; under CI=true that is a failure.
 test-postgres: install
 	@echo "== tests on PostgreSQL =="
-	@status=0; bin/with-postgres $(BIN)/pytest || status=$$?; \
+	@status=0; $(WITH_REDIS) bin/with-postgres $(BIN)/pytest || status=$$?; \
 	if [ $$status -eq 3 ] && [ "$${CI:-}" != "true" ]; then \
 		echo "WARNING: PostgreSQL is not installed; the PostgreSQL run was SKIPPED."; \
 	elif [ $$status -ne 0 ]; then exit $$status; fi
@@ -59,19 +62,20 @@ APT_GET ?= apt-get
 system-tools:
 	@missing=""; \
 	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	[ -n "$$missing" ] || exit 0; \
 	if [ "$$(id -u)" = 0 ]; then as_root=env; \
 	elif sudo -n true 2>/dev/null; then as_root="sudo -n env"; \
 	else as_root=""; fi; \
 	if [ -n "$$as_root" ]; then \
-		echo "Installing$$missing from Debian's packages (browser tests, HTML validator)"; \
+		echo "Installing$$missing from Debian's packages (browser tests, HTML validator, shared cache)"; \
 		$$as_root $(APT_GET) update -qq && \
 		$$as_root DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq $$missing; \
 	fi; \
-	[ -x "$(CHROMIUM)" ] && command -v java >/dev/null && exit 0; \
+	[ -x "$(CHROMIUM)" ] && command -v java >/dev/null && command -v redis-server >/dev/null && exit 0; \
 	if [ "$${CI:-}" = "true" ]; then \
-		echo "ERROR:$$missing still missing; under CI the browser and HTML tests must run."; \
+		echo "ERROR:$$missing still missing; under CI the browser, HTML and cache tests must run."; \
 		exit 1; \
 	fi; \
 	echo "WARNING:$$missing not installed (installing needs root or passwordless sudo):" \
@@ -82,7 +86,8 @@ system-tools:
 test-browser: install system-tools
 	DATABASE_URL=sqlite:///var/test.sqlite3 $(BIN)/pytest tests/browser
 
-# Search benchmark at 100,000 synthetic organisations on both databases (docs/benchmarks.md).
+# Search benchmark at 1,000, 10,000 and 100,000 synthetic listings on both databases, cold and
+# warm, with a bare view (docs/benchmarks.md). `bin/bench 1000 10000` for fewer sizes.
 bench: install
 	bin/bench
 

@@ -6,6 +6,7 @@ listed in README.md.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -38,7 +39,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "orgs.staff.apps.StaffAdminConfig",  # Django's admin, its site asking staff for a second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -46,10 +47,15 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",  # search lookups and functions on PostgreSQL only
     "django_countries",
     "django_filters",
     "simple_history",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "orgs",
 ]
 
@@ -64,9 +70,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "orgs.staff.sessions.StaffSessionMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "directory.urls"
@@ -133,6 +142,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Staff sign-in (README, "Signing in").
+# Every staff account gives a TOTP code, or a recovery code, after its password (orgs/staff/).
+OTP_TOTP_ISSUER = "Pillars"
+# django-axes counts failed sign-ins and refuses a locked-out client before its password is
+# hashed, so guessing is bounded and costs the workers little. Locked after 5 failures for one
+# account from one address, or STAFF_LOGIN_ADDRESS_LIMIT from one address whatever the
+# accounts, until STAFF_LOCKOUT_MINUTES after the last try (orgs/staff/lockout.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "orgs.staff.lockout.StaffLoginHandler"
+AXES_CLIENT_IP_CALLABLE = "orgs.client_ip.lockout_address"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("STAFF_LOGIN_ACCOUNT_LIMIT", "5"))
+STAFF_LOGIN_ADDRESS_LIMIT = int(os.environ.get("STAFF_LOGIN_ADDRESS_LIMIT", "20"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("STAFF_LOCKOUT_MINUTES", "60")))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "orgs.staff.lockout.lockout_response"
+# A staff session ends STAFF_SESSION_HOURS after signing in, or after STAFF_IDLE_MINUTES
+# without a request to the admin (orgs/staff/sessions.py); visitors' sessions are unaffected.
+STAFF_SESSION_HOURS = float(os.environ.get("STAFF_SESSION_HOURS", "8"))
+STAFF_IDLE_MINUTES = float(os.environ.get("STAFF_IDLE_MINUTES", "30"))
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -155,6 +188,9 @@ STORAGES = {
 # SECURE_SSL_REDIRECT=0 behind a proxy that already redirects.
 # Behind a TLS-terminating proxy, its X-Forwarded-* headers are trusted (and only then).
 BEHIND_PROXY = env_bool("BEHIND_PROXY")
+# How many proxies we run in front of the site, each appending to X-Forwarded-For: the client's
+# address is the entry the outermost one appended (orgs/client_ip.py). 0: REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
@@ -174,6 +210,9 @@ LOGGING = {
 
 # Pillars' own settings.
 ORGS_PAGE_SIZE = 20
+# Anonymous public pages may be reused by browsers and proxies this long (orgs/caching.py);
+# after that they are revalidated with their ETag.
+ORGS_PAGE_MAX_AGE = int(os.environ.get("ORGS_PAGE_MAX_AGE", "60"))
 
 # Curation (docs: /methodology/). Vetting criteria a listing must meet before it is
 # published, by slug; the rest are shown with their evidence but do not block publishing.
@@ -187,6 +226,9 @@ ORGS_SUBMISSIONS_PER_HOUR = int(os.environ.get("ORGS_SUBMISSIONS_PER_HOUR", "5")
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 # /bench/bare, the ceiling `make load` compares pages with; off (404) unless BENCH_BARE_VIEW=1.
 BENCH_BARE_VIEW = env_bool("BENCH_BARE_VIEW")
+# Kosovo has no ISO 3166 code yet; "XK" is the code the EU, the UN's own lists and most
+# registers use for it, and the seeded directory uses it too.
+COUNTRIES_OVERRIDE = {"XK": "Kosovo"}
 # The largest CSV file the admin imports (10,000 listings are about 6 MB).
 ORGS_CSV_MAX_UPLOAD_BYTES = int(os.environ.get("ORGS_CSV_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 

@@ -1,4 +1,5 @@
-"""Shared fixtures: the vocabularies from the seeded file, and a few organisations."""
+"""Shared fixtures: the vocabularies from the seeded file, and a few organisations; test clients
+whose staff have given their second factor."""
 
 import json
 
@@ -6,11 +7,20 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
+from django.db import connection
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from orgs import caching
 from orgs.management.commands.load_directory import DEFAULT_FILE, Command
 from orgs.models import Organisation
 
 from .factories import OrganisationFactory
+
+# Several connections writing at once need a database server: these run in the PostgreSQL
+# half of `make test` (SQLite has one writer by design), and are not collected on SQLite.
+collect_ignore = [] if connection.vendor == "postgresql" else ["test_concurrency.py"]
 
 
 @pytest.fixture(autouse=True)
@@ -32,6 +42,40 @@ def fresh_cache(request):
     clear()
     yield
     clear()
+
+
+def verify_second_factor(client, user):
+    """Mark ``client``'s session as having given ``user``'s second factor, as the verify page
+    does (``django_otp.login``), with a TOTP device made for the test."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+class SecondFactorClient(Client):
+    """A test client whose ``force_login`` of a staff member also gives the second factor the
+    admin asks for. Tests of the second factor itself use Django's plain ``Client``."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        if user.is_staff:
+            verify_second_factor(self, user)
+
+
+@pytest.fixture
+def client():
+    return SecondFactorClient()
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's, signed in with the second factor."""
+    client = SecondFactorClient()
+    client.force_login(admin_user)
+    return client
 
 
 @pytest.fixture
@@ -113,3 +157,18 @@ def staff_user(django_user_model, username, *codenames):
 def viewer(db, django_user_model):
     """Staff who may only look at listings."""
     return staff_user(django_user_model, "viewer", "view_organisation")
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """``with committed(): …``: what the block writes is committed, as far as the caches can
+    tell (a test runs in one transaction that never commits). What was written before counts
+    as committed too: its pending bump is dropped, so the block schedules its own."""
+
+    def commit():
+        connection.run_on_commit = [
+            pending for pending in connection.run_on_commit if pending[1] is not caching.bump
+        ]
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return commit

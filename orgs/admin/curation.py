@@ -1,7 +1,9 @@
 """Curation rules in the admin: the vetting criteria, and the accounts of the people who curate.
 
 Editors manage curators' accounts, but only curators': they cannot grant themselves or anyone
-else more than the Curators and Editors roles hold, nor change a superuser."""
+else more than the Curators and Editors roles hold, nor see or change any account that holds
+more than the Curators role (a superuser, an editor, anyone with a role or a permission of
+their own), nor one that holds no role at all."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
@@ -11,6 +13,14 @@ from ..models import Criterion
 from .forgiving import ForgivingAdminMixin
 
 CURATOR_ROLE = "Curators"
+
+
+def curator_accounts(users):
+    """The accounts an editor manages: in the Curators role and no other, with no permission of
+    their own, not superusers. Everything else may hold more than an editor can give."""
+    return users.filter(
+        is_superuser=False, groups__name=CURATOR_ROLE, user_permissions=None
+    ).exclude(groups__in=Group.objects.exclude(name=CURATOR_ROLE))
 
 
 @admin.register(Criterion)
@@ -46,10 +56,24 @@ class CuratorAccountAdmin(ForgivingAdminMixin, UserAdmin):
     def get_queryset(self, request):
         users = super().get_queryset(request)
         if self.is_limited(request):
-            return users.filter(is_superuser=False).exclude(
-                groups__in=Group.objects.exclude(name=CURATOR_ROLE)
-            )
+            return curator_accounts(users)
         return users
+
+    def is_managed(self, request, user):
+        """Whether this request may act on ``user`` (None: on accounts in general). Checked by
+        every view, the password form included, besides the list."""
+        if user is None or not self.is_limited(request):
+            return True
+        return curator_accounts(User.objects.filter(pk=user.pk)).exists()
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self.is_managed(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.is_managed(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.is_managed(request, obj)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -1,10 +1,12 @@
-"""'Did you mean …?' for misspelt queries: each typed word that is not in the directory's
-vocabulary is replaced by the closest word that is (difflib's ratio, the same on every
-database). The vocabulary is the words of published names, summaries and tags, the
-vocabularies' names and the synonym list, cached for a few minutes."""
+"""The directory's words, for other spellings of a query's words (query.py) and for "Did you
+mean …?": each typed word that is not in the directory is replaced by the closest word that is
+(difflib's ratio, the same on every database). The words are those of published names,
+summaries, tags and descriptions, the vocabularies' names and the synonym list, kept by each
+process for a few minutes."""
 
 import difflib
 import re
+from dataclasses import dataclass
 
 from django.core.cache import caches
 
@@ -17,27 +19,40 @@ MIN_LENGTH = 3
 CUTOFF = 0.75
 
 
+@dataclass(frozen=True)
+class Vocabulary:
+    words: frozenset
+    name_words: frozenset  # the words of organisation names, for misspelt names
+
+
+def _words(texts):
+    return frozenset(fold(word) for text in texts for word in WORD.findall(text))
+
+
 def vocabulary():
     cache = caches["local"]
-    words = cache.get(CACHE_KEY)
-    if words is None:
+    known = cache.get(CACHE_KEY)
+    if known is None:
         from orgs.models import ExploitationForm, Organisation, Pillar, Population
 
         texts = list(SYNONYMS)
         for model in (Pillar, ExploitationForm, Population):
             texts += model.objects.values_list("name", flat=True)
-        for name, summary, tags in Organisation.objects.published().values_list(
-            "name", "summary", "tags"
+        names = []
+        for name, summary, tags, description in Organisation.objects.published().values_list(
+            "name", "summary", "tags", "description"
         ):
-            texts += [name, summary, tags]
-        words = {fold(word) for text in texts for word in WORD.findall(text)}
-        cache.set(CACHE_KEY, words, CACHE_SECONDS)
-    return words
+            names.append(name)
+            texts += [summary, tags, description]
+        name_words = _words(names)
+        known = Vocabulary(words=_words(texts) | name_words, name_words=name_words)
+        cache.set(CACHE_KEY, known, CACHE_SECONDS)
+    return known
 
 
 def suggest(text):
     """A corrected query, or None when every word is known or nothing close enough exists."""
-    known = vocabulary()
+    known = vocabulary().words
     changed = False
 
     def replace(match):
