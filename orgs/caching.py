@@ -16,6 +16,7 @@ pending message always gets a freshly rendered page, never a kept one.
 """
 
 import hashlib
+import logging
 import time
 import zlib
 from functools import wraps
@@ -27,6 +28,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
+
+logger = logging.getLogger(__name__)
 
 KEY = "orgs:directory-version"
 # Part of every key: change it when the shape of a kept value changes, so that processes of
@@ -58,6 +61,15 @@ def changed(using=None):
         transaction.on_commit(bump, using=using)
 
 
+def keep(cache, cache_key, value):
+    """Keep a value that can be computed again: a cache that refuses the write (a full Redis
+    with no eviction policy, a database cache on a sick database) costs speed, never a page."""
+    try:
+        cache.set(cache_key, value)
+    except Exception as error:  # each backend raises its own kind
+        logger.warning("Could not keep %s in the cache: %s", cache_key[:12], error)
+
+
 def key(*parts):
     return hashlib.sha256(repr((FORMAT, *parts)).encode()).hexdigest()
 
@@ -69,7 +81,7 @@ def kept(cache, current, name, compute):
     value = caches[cache].get(cache_key)
     if value is None:
         value = compute()
-        caches[cache].set(cache_key, value)
+        keep(caches[cache], cache_key, value)
     return value
 
 
@@ -114,5 +126,5 @@ def _page(page_key, render):
     if hasattr(response, "render"):
         response.render()
     if response.status_code == 200 and not response.cookies and not response.streaming:
-        cache.set(page_key, (response["Content-Type"], zlib.compress(response.content)))
+        keep(cache, page_key, (response["Content-Type"], zlib.compress(response.content)))
     return response

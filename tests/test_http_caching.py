@@ -101,3 +101,16 @@ def test_a_missing_page_is_not_kept(client):
     url = reverse("orgs:detail", args=["no-such-listing"])
     assert client.get(url).status_code == 404
     assert "ETag" not in client.get(url)
+
+
+def test_a_cache_that_refuses_writes_costs_speed_not_a_page(client, organisation, monkeypatch):
+    """A full Redis without an eviction policy answered every search with a 500."""
+    from django.core.cache import caches
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("OOM command not allowed when used memory > 'maxmemory'")
+
+    for name in ["default", "search"]:
+        monkeypatch.setattr(caches[name], "set", refuse)
+    for path in ["/", "/organisations/?q=safe+houses", "/organisations/harbour-trust/"]:
+        assert client.get(path).status_code == 200, path

@@ -7,8 +7,9 @@ from functools import reduce
 from operator import and_, or_
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-from django.db.models import F, FloatField, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Case, F, FloatField, Value, When
+
+from orgs.models import SearchDocument
 
 from .query import fold
 
@@ -41,19 +42,30 @@ def _typed_name(query):
     return " ".join(fold(word) for word in query.typed_words) or None
 
 
+def _similar_names(name):
+    """The documents whose name is close to ``name``, from the trigram index alone."""
+    return SearchDocument.objects.filter(name__trigram_word_similar=name).values("pk")
+
+
 def matching(queryset, query, some_words=False):
-    condition = Q(**{VECTOR: _tsquery(query, some_words)})
+    # The text match and the close names as a UNION, each answered by its own index. Joined
+    # with OR in one condition, PostgreSQL rechecked the trigram similarity of every text match
+    # (~30 µs a row): 70-110 ms for the 3,334 matches of "forced labour" at 10,000 listings.
+    texts = SearchDocument.objects.filter(search_vector=_tsquery(query, some_words)).values("pk")
     name = _typed_name(query)
-    if name:
-        condition |= Q(**{f"{NAME}__trigram_word_similar": name})
-    return queryset.filter(condition)
+    return queryset.filter(pk__in=texts.union(_similar_names(name)) if name else texts)
 
 
 def ranked(queryset, query, some_words=False):
     rank = SearchRank(F(VECTOR), _tsquery(query, some_words), cover_density=True)
     name = _typed_name(query)
     if name:
-        rank += Coalesce(TrigramWordSimilarity(Value(name), NAME), 0.0)
+        # The similarity of the close names only: computed for every match it cost more than
+        # the match itself (~100 ms for "forced labour" at 10,000 listings).
+        rank += Case(
+            When(pk__in=_similar_names(name), then=TrigramWordSimilarity(Value(name), NAME)),
+            default=0.0,
+        )
     return matching(queryset, query, some_words).annotate(
         search_rank=rank * Value(1.0, output_field=FloatField())
     )

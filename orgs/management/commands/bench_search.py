@@ -15,6 +15,7 @@ import sys
 import time
 import types
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.http import HttpResponse, QueryDict
@@ -77,7 +78,7 @@ class Command(BaseCommand):
         selective = [q for q in QUERY_MIX if q not in broad]
         self.stdout.write(
             f"{connection.vendor}: {count} published organisations, {len(QUERY_MIX)} queries "
-            f"x {repeat} runs"
+            f"x {repeat} runs; shared cache: {settings.CACHES['default']['BACKEND']}"
         )
         for label, times in [
             ("cold: directory version bumped before every request", cold),

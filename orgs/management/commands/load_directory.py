@@ -209,10 +209,12 @@ class Command(BaseCommand):
                 **{field: snapshot[field] for field in SCALAR_FIELDS},
             )
             try:
-                candidate.full_clean(validate_unique=False)
+                # The models' check constraints repeat what their fields' choices and
+                # validators already check; validating them runs a query each (thousands).
+                candidate.full_clean(validate_unique=False, validate_constraints=False)
                 for url, supports, kind, title in snapshot["sources"]:
                     Source(url=url, supports=supports, kind=kind, title=title).full_clean(
-                        exclude=["organisation"]
+                        exclude=["organisation"], validate_constraints=False
                     )
             except ValidationError as error:
                 for field, messages in error.message_dict.items():
@@ -236,7 +238,9 @@ class Command(BaseCommand):
                     continue
                 try:
                     assessment = Assessment(criterion=criteria[slug], **entry)
-                    assessment.full_clean(exclude=["organisation"], validate_unique=False)
+                    assessment.full_clean(
+                        exclude=["organisation"], validate_unique=False, validate_constraints=False
+                    )
                 except (TypeError, ValueError) as error:
                     problems.append(f"{where}: criterion {slug}: {error}")
                 except ValidationError as error:
