@@ -7,7 +7,9 @@ import json
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import (
@@ -44,6 +46,14 @@ schema.app = get_wsgi_application()
 def contract_site(open_directory, settings):
     settings.API_REQUESTS_PER_MINUTE = 1_000_000  # the rate limit has its own tests
     settings.ALLOWED_HOSTS = ["*"]
+    # schemathesis calls the WSGI application itself, whose request signals would close the
+    # test's database connection after each request (Django's test client holds them off
+    # the same way).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.mark.django_db
