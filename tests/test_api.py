@@ -425,3 +425,19 @@ def test_every_endpoint_costs_a_fixed_number_of_queries(
     with django_assert_num_queries(QUERY_BUDGETS[url]):
         response = client.get(filled)
     assert response.status_code == 200, response.content[:300]
+
+
+def test_a_database_that_cannot_answer_is_a_json_503_with_retry_after(
+    client, open_directory, monkeypatch
+):
+    from django.db import OperationalError
+
+    from orgs.models import Pillar
+
+    def unavailable(*args, **kwargs):
+        raise OperationalError("the connection is closed")
+
+    monkeypatch.setattr(type(Pillar.objects), "with_organisation_counts", unavailable)
+    data = get_json(client, "/api/v1/pillars/", status=503)
+    assert data["detail"]
+    assert client.get("/api/v1/pillars/")["Retry-After"]
