@@ -403,28 +403,31 @@ QUERY_BUDGETS = {
 }
 
 
-@pytest.mark.parametrize("count", [1, 12])
-@pytest.mark.parametrize("url", QUERY_BUDGETS)
+@pytest.mark.parametrize("count", [1, 3])
 def test_every_endpoint_costs_a_fixed_number_of_queries(
-    client, vocabulary, settings, django_assert_num_queries, url, count
+    client, vocabulary, settings, django_assert_num_queries, count
 ):
+    """One directory per count (cheaper than one per endpoint), every endpoint measured with
+    the caches emptied first."""
     settings.CACHES = {
         **settings.CACHES,
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
     organisations = rich_organisations(count)
     slug = organisations[0].slug
-    taxonomy_id = hsds.hsds_id("taxonomy", "pillars")
-    filled = url.format(
-        slug=slug,
-        org_id=hsds.organization_id(slug),
-        service_id=hsds.service_id(slug),
-        taxonomy_id=taxonomy_id,
-        term_id=hsds.hsds_id("taxonomy_term", "pillars", "recovery"),
-    )
-    with django_assert_num_queries(QUERY_BUDGETS[url]):
-        response = client.get(filled)
-    assert response.status_code == 200, response.content[:300]
+    for url, budget in QUERY_BUDGETS.items():
+        filled = url.format(
+            slug=slug,
+            org_id=hsds.organization_id(slug),
+            service_id=hsds.service_id(slug),
+            taxonomy_id=hsds.hsds_id("taxonomy", "pillars"),
+            term_id=hsds.hsds_id("taxonomy_term", "pillars", "recovery"),
+        )
+        for cache in caches.all():
+            cache.clear()
+        with django_assert_num_queries(budget):
+            response = client.get(filled)
+        assert response.status_code == 200, (filled, response.content[:300])
 
 
 def test_a_database_that_cannot_answer_is_a_json_503_with_retry_after(
