@@ -86,7 +86,8 @@ system-tools:
 test-browser: install system-tools
 	DATABASE_URL=sqlite:///var/test.sqlite3 $(BIN)/pytest tests/browser
 
-# Search benchmark at 100,000 synthetic organisations on both databases (docs/benchmarks.md).
+# Search benchmark at 1,000, 10,000 and 100,000 synthetic listings on both databases, cold and
+# warm, with a bare view (docs/benchmarks.md). `bin/bench 1000 10000` for fewer sizes.
 bench: install
 	bin/bench
 

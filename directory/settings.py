@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",  # search lookups and functions on PostgreSQL only
     "django_countries",
     "django_filters",
     "simple_history",
@@ -212,6 +213,9 @@ LOGGING = {
 
 # Pillars' own settings.
 ORGS_PAGE_SIZE = 20
+# Anonymous public pages may be reused by browsers and proxies this long (orgs/caching.py);
+# after that they are revalidated with their ETag.
+ORGS_PAGE_MAX_AGE = int(os.environ.get("ORGS_PAGE_MAX_AGE", "60"))
 
 # Curation (docs: /methodology/). Vetting criteria a listing must meet before it is
 # published, by slug; the rest are shown with their evidence but do not block publishing.
@@ -223,6 +227,9 @@ ORGS_SUBMISSIONS_PER_HOUR = int(os.environ.get("ORGS_SUBMISSIONS_PER_HOUR", "5")
 # The public address of the site, e.g. https://pillars.example.org (no trailing slash), for
 # canonical links, OpenGraph and the sitemap; blank: the address of the request.
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# Kosovo has no ISO 3166 code yet; "XK" is the code the EU, the UN's own lists and most
+# registers use for it, and the seeded directory uses it too.
+COUNTRIES_OVERRIDE = {"XK": "Kosovo"}
 # The largest CSV file the admin imports (10,000 listings are about 6 MB).
 ORGS_CSV_MAX_UPLOAD_BYTES = int(os.environ.get("ORGS_CSV_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 

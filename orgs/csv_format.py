@@ -4,10 +4,13 @@ read, and the export. One row per listing, matched by slug; `orgs/csv_import.py`
 Choices that keep a spreadsheet user safe and the round trip exact:
 - lists (pillars, countries…) are joined with ``|``, never ``;`` or ``,``: European spreadsheets
   use ``;`` as the CSV delimiter and tags already use commas;
-- sources are one ``URL supports`` pair per line of a single cell (a URL holds no spaces);
+- sources are one ``URL supports`` pair per line of a single cell (a URL holds no spaces),
+  each optionally followed by ``title: …`` and ``kind: …`` lines (no URL starts so, so files
+  written before sources had them read the same);
 - vetting assessments are one ``criterion result checked_on evidence_url note`` line each, in
   one cell, with ``-`` for an empty date or URL (neither holds spaces, the note is the rest of
-  the line); they are not part of ``Organisation.snapshot()``, which the seeded-data loader
+  the line), each optionally followed by a ``curator note: …`` line (no criterion is called
+  that); they are not part of ``Organisation.snapshot()``, which the seeded-data loader
   fingerprints, so the CSV state of a listing is that snapshot plus ``criteria``;
 - a cell that a spreadsheet would run as a formula (it begins with = + - @, a tab or a carriage
   return, possibly after apostrophes) is written with one more leading apostrophe, and the
@@ -52,6 +55,7 @@ COLUMNS = [
     "helpline_url",
     "sources",
     "criteria",
+    "curator_note",
 ]
 # Enough to create a listing; any other column may be left out, and then an import leaves
 # that part of existing listings as it is.
@@ -82,46 +86,93 @@ def split_list(cell):
     return [item.strip() for item in cell.split(LIST_SEPARATOR) if item.strip()]
 
 
-def format_sources(pairs):
-    return "\n".join(f"{url} {supports}" for url, supports in pairs)
+# Lines that describe the source or assessment on the line above them, rather than start one.
+TITLE, KIND, CURATOR_NOTE = "title:", "kind:", "curator note:"
+
+
+def one_line(text):
+    """Text as one line (the admin's text inputs cannot hold a line break either)."""
+    return " ".join(text.splitlines()).strip()
+
+
+def format_sources(sources):
+    """``[[url, supports, kind, title]]`` as the lines of one cell."""
+    lines = []
+    for url, supports, kind, title in sources:
+        lines.append(f"{url} {supports}")
+        if title:
+            lines.append(f"  {TITLE} {one_line(title)}")
+        if kind:
+            lines.append(f"  {KIND} {kind}")
+    return "\n".join(lines)
+
+
+def continuation(line, label):
+    """The rest of ``line`` after ``label`` (any case), or None when it does not start so."""
+    if line[: len(label)].lower() == label:
+        return line[len(label) :].strip()
+    return None
 
 
 def parse_sources(cell):
-    """``[(url, supports)]`` and the numbers (1-based) of lines that are not ``URL text``."""
-    pairs, malformed = [], []
+    """``[[url, supports, kind, title]]`` (kind and title None where the cell does not say)
+    and the numbers (1-based) of lines that are neither ``URL text`` nor a ``title:`` or
+    ``kind:`` line under one (that says each once)."""
+    sources, malformed = [], []
     for number, line in enumerate(cell.splitlines(), start=1):
         line = line.strip()
         if not line:
             continue
-        url, _, supports = line.partition(" ")
-        if not supports.strip():
-            malformed.append(number)
-        pairs.append((url, supports.strip()))
-    return pairs, malformed
+        for position, label in [(3, TITLE), (2, KIND)]:
+            value = continuation(line, label)
+            if value is not None:
+                if sources and sources[-1][position] is None:
+                    sources[-1][position] = value.lower() if label == KIND else value
+                else:
+                    malformed.append(number)
+                break
+        else:
+            url, _, supports = line.partition(" ")
+            if not supports.strip():
+                malformed.append(number)
+            sources.append([url, supports.strip(), None, None])
+    return sources, malformed
 
 
 def format_criteria(assessments):
-    """``[[criterion, result, checked_on, evidence_url, note]]`` as the lines of one cell."""
+    """``[[criterion, result, checked_on, evidence_url, note, curator_note]]`` as the lines
+    of one cell."""
     lines = []
-    for criterion, result, checked_on, evidence_url, note in assessments:
-        # A note is one line (the admin's text input cannot hold a line break either).
-        note = " ".join(note.splitlines()).strip()
+    for criterion, result, checked_on, evidence_url, note, curator_note in assessments:
+        note = one_line(note)
         line = f"{criterion} {result} {checked_on or NONE} {evidence_url or NONE}"
         lines.append(f"{line} {note}" if note else line)
+        if curator_note:
+            lines.append(f"  {CURATOR_NOTE} {one_line(curator_note)}")
     return "\n".join(lines)
 
 
 def parse_criteria(cell):
-    """``[(line number, [criterion, result, checked_on, evidence_url, note])]`` for the lines
-    of a cell that say something; ``-`` or a missing word means empty."""
-    parsed = []
+    """``[(line number, [criterion, result, checked_on, evidence_url, note, curator_note])]``
+    for the lines of a cell that say something (``-`` or a missing word means empty; the
+    curator note is None where no ``curator note:`` line follows), and the numbers of
+    ``curator note:`` lines that follow no criterion line or repeat one."""
+    parsed, misplaced = [], []
     for number, line in enumerate(cell.splitlines(), start=1):
         words = line.strip().split(maxsplit=4)
         if not words:
             continue
+        curator_note = continuation(line.strip(), CURATOR_NOTE)
+        if curator_note is not None:
+            if parsed and parsed[-1][1][5] is None:
+                parsed[-1][1][5] = curator_note
+            else:
+                misplaced.append(number)
+            continue
         words += [""] * (5 - len(words))
-        parsed.append((number, ["" if word == NONE else word for word in words[:4]] + words[4:]))
-    return parsed
+        fields = ["" if word == NONE else word for word in words[:4]] + words[4:] + [None]
+        parsed.append((number, fields))
+    return parsed, misplaced
 
 
 class CriteriaOrder:
@@ -146,6 +197,7 @@ class CriteriaOrder:
                 a.checked_on.isoformat() if a.checked_on else None,
                 a.evidence_url,
                 a.note,
+                a.curator_note,
             ]
             for a in organisation.assessments.all()
         )

@@ -15,7 +15,6 @@ updated or deleted, each with its own historical record.
 
 import csv
 import io
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -26,6 +25,7 @@ from django.utils import timezone
 from django_countries import countries
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from . import caching
 from .csv_format import (
     COLUMNS,
     LIST_COLUMNS,
@@ -48,13 +48,10 @@ from .models import (
     Population,
     Source,
 )
-from .search import schema
+from .search import documents
 
 BATCH = 1000
 MAX_PROBLEMS = 1000
-# From this many changed listings on, the search triggers are suspended and the search
-# documents rebuilt once at the end: per-row triggers cost ~30 ms a listing on PostgreSQL.
-SUSPEND_SEARCH_TRIGGERS_FROM = 100
 PUBLISH_PERMISSION = "orgs.publish_organisation"
 # Moving a listing into one of these needs the publish permission.
 GUARDED_STATUSES = {Organisation.Status.PUBLISHED, Organisation.Status.ARCHIVED}
@@ -67,13 +64,14 @@ VOCABULARIES = {
 COUNTRY_CODES = frozenset(code for code, _ in countries)
 TEXT_COLUMNS = [c for c in SCALAR_FIELDS if c not in ("founded", "status")]
 WRITTEN_FIELDS = [*SCALAR_FIELDS, "hq_country", "last_reviewed_on"]
-ASSESSMENT_FIELDS = ["result", "checked_on", "evidence_url", "note"]
+ASSESSMENT_FIELDS = ["result", "checked_on", "evidence_url", "note", "curator_note"]
 # How a criteria line names an assessment's fields in a problem.
 ASSESSMENT_LABELS = {
     "result": "result",
     "checked_on": "date checked",
     "evidence_url": "evidence URL",
     "note": "note",
+    "curator_note": "curator note",
 }
 
 
@@ -140,6 +138,23 @@ def default_snapshot():
         "sources": [],
         "criteria": [],
     }
+
+
+def keep_unsaid(values, before):
+    """A source line without ``title:`` or ``kind:`` keeps what the listing's source at that
+    URL has, and a criteria line without ``curator note:`` keeps the assessment's: files
+    written before those existed must not wipe them. (An empty ``title:`` clears one.)"""
+    if "sources" in values:
+        known = {source[0]: source for source in before["sources"]} if before else {}
+        for source in values["sources"]:
+            for position in (2, 3):
+                if source[position] is None:
+                    source[position] = known.get(source[0], [None] * 4)[position] or ""
+    if "criteria" in values:
+        known = {line[0]: line for line in before["criteria"]} if before else {}
+        for line in values["criteria"]:
+            if line[5] is None:
+                line[5] = known.get(line[0], [None] * 6)[5] or ""
 
 
 def read_rows(data):
@@ -231,12 +246,11 @@ class ListingImport:
                     self.problem(None, "", ANOTHER_IMPORT)
                     return self.result
                 changes = self.check_rows(header, numbered)
-                bulk = len(changes) >= SUSPEND_SEARCH_TRIGGERS_FROM
-                # Inside the transaction: a rollback puts the triggers back as they were.
-                with schema.suspended(connection) if bulk else nullcontext():
-                    self.write(changes)
+                self.write(changes)
                 if self.result.problems or self.result.dry_run:
                     transaction.set_rollback(True)
+                elif changes:
+                    caching.changed()
         except IntegrityError as error:
             # Only a listing created elsewhere while this file was being imported gets here.
             self.problem(None, "", f"The database refused the import, so nothing changed: {error}")
@@ -310,6 +324,7 @@ class ListingImport:
 
         values = self.parse(row, problem)
         before = self.criteria.state_of(organisation) if organisation else None
+        keep_unsaid(values, before)
         wanted = {**(before or self.defaults), **values}
         if before is not None and wanted == before:
             self.result.unchanged += 1
@@ -413,25 +428,33 @@ class ListingImport:
 
     @staticmethod
     def parse_sources(cell, problem):
-        pairs, malformed = parse_sources(cell)
-        messages = [f"line {n}: write the URL, a space, then what it supports" for n in malformed]
-        for line, (url, supports) in enumerate(pairs, start=1):
-            if line in malformed:
-                continue
+        sources, malformed = parse_sources(cell)
+        messages = [
+            f"line {n}: write the URL, a space, then what it supports (then, on lines of their "
+            "own, at most one 'title:' and one 'kind:')"
+            for n in malformed
+        ]
+        for number, (url, supports, kind, title) in enumerate(sources, start=1):
             try:
-                Source(url=url, supports=supports).full_clean(exclude=["organisation"])
+                Source(url=url, supports=supports, kind=kind or "", title=title or "").full_clean(
+                    exclude=["organisation"]
+                )
             except ValidationError as error:
                 for name, errors in error.message_dict.items():
-                    messages.append(f"line {line}: {name}: {' '.join(errors)}")
+                    messages.append(f"source {number} ({url}): {name}: {' '.join(errors)}")
         if messages:
             problem("sources", "; ".join(messages))
-        return [[url, supports] for url, supports in pairs]
+        return sources
 
     def parse_criteria(self, cell, problem):
         """The cell's assessments as ``CriteriaOrder.assessments_of()`` gives them; each line
         is held to what the admin's assessment form requires."""
         assessments, messages, line_of = [], [], {}
-        for line, (criterion, result, checked_on, evidence_url, note) in parse_criteria(cell):
+        parsed, misplaced = parse_criteria(cell)
+        for line in misplaced:
+            messages.append(f"line {line}: a 'curator note:' line goes once under its criterion")
+        for line, fields in parsed:
+            criterion, result, checked_on, evidence_url, note, curator_note = fields
             criterion, result = criterion.lower(), result.lower()
             if criterion not in self.criteria.pk_of:
                 messages.append(
@@ -460,7 +483,11 @@ class ListingImport:
                 continue
             try:
                 Assessment(
-                    result=result, checked_on=on, evidence_url=evidence_url, note=note
+                    result=result,
+                    checked_on=on,
+                    evidence_url=evidence_url,
+                    note=note,
+                    curator_note=curator_note or "",
                 ).full_clean(
                     exclude=["organisation", "criterion", "checked_by"],
                     validate_unique=False,
@@ -472,7 +499,14 @@ class ListingImport:
                     messages.append(f"{where}: {label}: {' '.join(errors)}")
                 continue
             assessments.append(
-                [criterion, result, on.isoformat() if on else None, evidence_url, note]
+                [
+                    criterion,
+                    result,
+                    on.isoformat() if on else None,
+                    evidence_url,
+                    note,
+                    curator_note,
+                ]
             )
         if messages:
             problem("criteria", "; ".join(messages))
@@ -515,12 +549,18 @@ class ListingImport:
             batch,
             "sources",
             Source,
-            lambda change, pair: Source(
-                organisation=change.organisation, url=pair[0], supports=pair[1]
+            lambda change, source: Source(
+                organisation=change.organisation,
+                url=source[0],
+                supports=source[1],
+                kind=source[2],
+                title=source[3],
             ),
         )
         self.replace_assessments(batch, now)
         Organisation.record_history(created, updated, user=self.user, reason=self.reason, date=now)
+        # Bulk writes send no signals: the batch's search documents are rewritten here.
+        documents.refresh(c.organisation.pk for c in batch)
         self.check_publication(batch)
 
     @staticmethod
@@ -548,12 +588,15 @@ class ListingImport:
                     self.criteria.slug_of[a.criterion_id]: a
                     for a in change.organisation.assessments.all()
                 }
-            for criterion, result, checked_on, evidence_url, note in change.wanted["criteria"]:
+            for criterion, result, checked_on, evidence, note, curator_note in change.wanted[
+                "criteria"
+            ]:
                 values = {
                     "result": result,
                     "checked_on": date.fromisoformat(checked_on) if checked_on else None,
-                    "evidence_url": evidence_url,
+                    "evidence_url": evidence,
                     "note": note,
+                    "curator_note": curator_note,
                 }
                 assessment = present.pop(criterion, None)
                 if assessment is None:

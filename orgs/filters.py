@@ -7,8 +7,6 @@ from functools import cached_property, lru_cache
 import django_filters
 from django import forms
 from django.utils import translation
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django_countries import countries
 from django_filters import fields as filter_fields
 
@@ -19,9 +17,9 @@ from .models import (
     Pillar,
     Population,
 )
+from .search import read
 from .search.cache import Results
 from .search.facets import count as facet_counts
-from .search.query import parse
 from .search.spelling import suggest
 
 MAX_QUERY_LENGTH = 200
@@ -58,18 +56,6 @@ class Facet:
     name: str
     label: str
     choices: list[Choice] = field(default_factory=list)
-
-    @property
-    def options(self):
-        """The choices as ``<option>`` elements, for a ``<select>``. Built here in one pass:
-        a template loop took ~20 ms for the ~250 countries of a large directory, this ~3 ms."""
-        return mark_safe(  # noqa: S308 (the value and label are escaped)
-            "".join(
-                f'<option value="{escape(c.value)}"{" selected" if c.selected else ""}>'
-                f"{escape(c.label)} ({c.count})</option>"
-                for c in self.choices
-            )
-        )
 
 
 class WholeNumberFilter(django_filters.NumberFilter):
@@ -197,6 +183,7 @@ class OrganisationFilter(django_filters.FilterSet):
         # The vocabularies and the expensive statements of this request, kept until the
         # directory changes (a view may share its own).
         self.results = results or Results(self.queryset.db)
+        self._counted = {}  # (facet counts, results) for all the words, or some of them
         # The vocabularies' terms, read once and then kept with the search results until the
         # directory (vocabularies included) changes.
         vocabularies = self.results.kept("vocabularies", self._read_vocabularies)
@@ -215,7 +202,7 @@ class OrganisationFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         # Membership only; filter_queryset() ranks the listing itself.
-        return queryset.matching(value)
+        return queryset.matching(value, self.some_words)
 
     def filter_pillar(self, queryset, name, value):
         return queryset.in_pillars(value) if value else queryset
@@ -257,7 +244,17 @@ class OrganisationFilter(django_filters.FilterSet):
     @cached_property
     def search_words(self):
         """The words that make a listing match, to mark them in results."""
-        return parse(self.search_text).words if self.search_text else []
+        return read(self.search_text).words if self.search_text else []
+
+    @cached_property
+    def some_words(self):
+        """True when no organisation matches every word of a search of several words: the
+        results are then those matching some of them, best first ("Showing results for some
+        of your words")."""
+        if not self.search_text or len(read(self.search_text).groups) < 2:
+            return False
+        self.some_words = False  # while the every-word results are counted
+        return not self._count()[1]
 
     @property
     def chosen_sort(self):
@@ -275,9 +272,9 @@ class OrganisationFilter(django_filters.FilterSet):
         if self.search_text:
             if self.chosen_sort == "relevance":
                 # The listing joins the index once, to match and rank in the same query.
-                return queryset.search(self.search_text).by_relevance()
+                return queryset.search(self.search_text, self.some_words).by_relevance()
             # Sorted otherwise: ranking every match would be wasted.
-            queryset = queryset.matching(self.search_text)
+            queryset = queryset.matching(self.search_text, self.some_words)
         return queryset.ordered_by(self.chosen_sort)
 
     @property
@@ -317,13 +314,21 @@ class OrganisationFilter(django_filters.FilterSet):
     @cached_property
     def _counts(self):
         """The facet counts and the number of results, from one query."""
+        self.some_words  # noqa: B018 (decided first: it may count the every-word results)
+        return self._count()
+
+    def _count(self):
+        if self.some_words in self._counted:
+            return self._counted[self.some_words]
         base = self._apply(self.queryset, skip=FACETS | {"sort"})
         selected = {}
         for name in FACET_ORDER:
             value = self.cleaned_data.get(name)
             if value:
                 selected[name] = value if isinstance(value, list) else [value]
-        return facet_counts(base, selected, self.term_ids, self.results)
+        counted = facet_counts(base, selected, self.term_ids, self.results)
+        self._counted[self.some_words] = counted
+        return counted
 
     @property
     def result_count(self):
@@ -354,7 +359,8 @@ class OrganisationFilter(django_filters.FilterSet):
         return Facet(name, field.label, choices)
 
     def did_you_mean(self):
-        """A corrected search that finds something, when this one found nothing."""
+        """A corrected search that finds something, when this one found nothing or only
+        results for some of its words."""
         suggestion = suggest(self.search_text)
         if not suggestion:
             return None

@@ -5,11 +5,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef
-from django.db.models.functions import Lower
+from django.db.models import Exists, Func, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
-
-from . import search
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -66,13 +64,18 @@ class OrganisationQuerySet(models.QuerySet):
     def active_for_at_least(self, years):
         return self.filter(founded__lte=timezone.now().year - years)
 
-    def search(self, text):
-        """Matching organisations, annotated for ordering by relevance."""
-        return search.search(self, text)
+    def search(self, text, some_words=False):
+        """Matching organisations (all the words, or ``some_words``), annotated for ordering
+        by relevance (orgs/search/)."""
+        from . import search  # the search backends use the models this module serves
 
-    def matching(self, text):
-        """Matching organisations, without ranking: safe to use inside a subquery."""
-        return search.matching(self, text)
+        return search.search(self, text, some_words)
+
+    def matching(self, text, some_words=False):
+        """Matching organisations, without ranking."""
+        from . import search
+
+        return search.matching(self, text, some_words)
 
     def by_relevance(self):
         """Exact and near-exact name matches first, then the best-ranked (after search())."""
@@ -89,7 +92,27 @@ class OrganisationQuerySet(models.QuerySet):
 
     def with_card_relations(self):
         """Everything a result card shows, fetched once for the whole page."""
-        return self.prefetch_related("pillars")
+        return self.prefetch_related("pillars").with_vetting_counts()
+
+    def with_vetting_counts(self):
+        """Each listing's criteria met and not met, and how many criteria there are, in the
+        listings' own query (``Organisation.vetting_summary``)."""
+        assessments = self.model.assessments.rel.related_model.objects
+        criteria = assessments.model._meta.get_field("criterion").related_model.objects
+
+        def count(rows):
+            # COUNT as a plain function: an aggregate would make Django group the subquery.
+            counted = rows.order_by().annotate(n=Func("pk", function="COUNT")).values("n")
+            return Coalesce(Subquery(counted), 0)
+
+        def results(result):
+            return count(assessments.filter(organisation=OuterRef("pk"), result=result))
+
+        return self.annotate(
+            criteria_met=results("met"),
+            criteria_not_met=results("not-met"),
+            criteria_total=count(criteria.all()),
+        )
 
     def with_profile_relations(self):
         """Everything the profile page shows, fetched once."""
@@ -101,7 +124,19 @@ class OrganisationQuerySet(models.QuerySet):
             "operating_countries",
             "sources",
             "assessments",
+        ).with_vetting_counts()
+
+    def vetting_totals(self, criteria):
+        """Across these listings, held to ``criteria`` criteria, how many assessments are met,
+        not met and not yet known (unknown or never assessed), in one query."""
+        totals = self.aggregate(
+            listings=models.Count("pk", distinct=True),
+            met=models.Count("assessments", filter=models.Q(assessments__result="met")),
+            not_met=models.Count("assessments", filter=models.Q(assessments__result="not-met")),
         )
+        totals["assessments"] = totals["listings"] * criteria
+        totals["unknown"] = totals["assessments"] - totals["met"] - totals["not_met"]
+        return totals
 
     def with_snapshot_relations(self):
         """Everything ``Organisation.snapshot()`` reads, fetched once per batch."""

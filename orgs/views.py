@@ -1,21 +1,15 @@
 """Public pages of the directory. Every queryset starts from ``published()`` so that a draft
 or archived listing can never be shown."""
 
-import zlib
+from collections.abc import Sequence
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import (
-    Http404,
-    HttpResponse,
-    HttpResponsePermanentRedirect,
-    HttpResponseRedirect,
-)
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
 from django.views.generic import CreateView, DetailView, ListView, TemplateView
 from django_countries.fields import Country
 from django_filters.views import FilterView
@@ -24,8 +18,7 @@ from . import ratelimit
 from .compare import MAX_COMPARED, Comparison
 from .filters import OrganisationFilter
 from .forms import CorrectionForm, OrganisationSuggestionForm
-from .models import Criterion, OperatingCountry, Organisation, Pillar
-from .search.cache import Results
+from .models import Criterion, LinkCheck, OperatingCountry, Organisation, Pillar
 
 
 class ComparableMixin:
@@ -59,24 +52,26 @@ class HomeView(TemplateView):
         )
 
 
-class ResultsPaginator(Paginator):
-    """Pages of search results whose number is known (the facet statement counts them), so
-    the paginator never counts. A page is found in two steps: the ids of its listings, in
-    order, so that ranking and sorting handle narrow rows (kept in ``results`` until the
-    directory changes); then those listings by id, from ``shown`` (with what their cards
-    show)."""
+class SearchResults(Sequence):
+    """The listing's results as its paginator sees them: their number is known (the facet
+    statement counts them, so there is no count query), and a page is read in two steps: the
+    ids of its listings in order, so that ranking and sorting handle narrow rows (kept until
+    the directory changes, orgs/search/cache.py); then those listings by id, from ``shown``
+    (with what their cards show)."""
 
-    def __init__(self, object_list, per_page, *, count, shown, results, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.count = count  # replaces Paginator's cached property
-        self.shown = shown
-        self.results = results
+    def __init__(self, queryset, *, count, shown, results):
+        self.queryset, self.count_, self.shown, self.results = queryset, count, shown, results
 
-    def _get_page(self, object_list, number, paginator):
-        ids = self.results.ids(object_list.prefetch_related(None))
+    def __len__(self):
+        return self.count_
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        ids = self.results.ids(self.queryset.prefetch_related(None)[index])
         found = self.shown.in_bulk(ids)
         # A listing unpublished between the two queries is left out, not an error.
-        return super()._get_page([found[pk] for pk in ids if pk in found], number, paginator)
+        return [found[pk] for pk in ids if pk in found]
 
 
 class OrganisationListView(ComparableMixin, ForgivingPaginationMixin, FilterView):
@@ -88,48 +83,23 @@ class OrganisationListView(ComparableMixin, ForgivingPaginationMixin, FilterView
         return Organisation.objects.published().with_card_relations()
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        return ResultsPaginator(
+        results = SearchResults(
             queryset,
-            per_page,
             count=self.filterset.result_count,
             shown=self.get_queryset(),
-            results=self.results,
-            **kwargs,
+            results=self.filterset.results,
         )
+        return Paginator(results, per_page, **kwargs)
 
     def get_strict(self):
         # Invalid parameters are reported and ignored, never turned into an empty page.
         return False
 
-    def get_filterset_kwargs(self, filterset_class):
-        return {**super().get_filterset_kwargs(filterset_class), "results": self.results}
-
-    def get(self, request, *args, **kwargs):
-        """The page as it was last rendered for the same address, while the directory has
-        not changed since (orgs/search/cache.py); the same for every visitor, so a visitor
-        with a session (a curator) or a message waiting is always given a fresh page."""
-        self.results = Results(self.model.objects.db)
-        if {settings.SESSION_COOKIE_NAME, "messages"} & request.COOKIES.keys():
-            return super().get(request, *args, **kwargs)
-        rendered = []
-
-        def render():
-            response = super(OrganisationListView, self).get(request, *args, **kwargs)
-            rendered.append(response.render())
-            return zlib.compress(response.content) if response.status_code == 200 else None
-
-        # The date too: "active for at least N years" counts from this year.
-        address = request.build_absolute_uri()
-        page = self.results.kept(("page", address, timezone.localdate().isoformat()), render)
-        if rendered:
-            return rendered[0]
-        return HttpResponse(zlib.decompress(page), content_type="text/html; charset=utf-8")
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = context["filter"]
         context["facets"] = filterset.facets()
-        if not context["paginator"].count and filterset.search_text:
+        if filterset.search_text and (not context["paginator"].count or filterset.some_words):
             context["did_you_mean"] = filterset.did_you_mean()
         return context
 
@@ -139,6 +109,16 @@ class OrganisationDetailView(DetailView):
 
     def get_queryset(self):
         return Organisation.objects.published().with_profile_relations()
+
+    def get_object(self, queryset=None):
+        organisation = super().get_object(queryset)
+        # A link that failed two checks in a row is not shown (orgs/links.py).
+        organisation.withhold_links(
+            LinkCheck.objects.dead()
+            .filter(url__in=organisation.linked_urls())
+            .values_list("url", flat=True)
+        )
+        return organisation
 
     def get_context_data(self, **kwargs):
         related = list(self.object.related())
@@ -249,8 +229,10 @@ class MethodologyView(TemplateView):
     template_name = "pages/methodology.html"
 
     def get_context_data(self, **kwargs):
+        criteria = list(Criterion.objects.all())
         return super().get_context_data(
-            criteria=Criterion.objects.all(),
+            criteria=criteria,
+            totals=Organisation.objects.published().vetting_totals(len(criteria)),
             review_interval_months=round(settings.REVIEW_INTERVAL_DAYS / 30.4),
             **kwargs,
         )

@@ -378,9 +378,12 @@ def test_the_documentation_page_lists_every_operation_and_loads_nothing_from_els
 # limit's counter is not among them: it lives in the shared cache (Redis in production; the
 # database cache costs a few more statements of its own, the same on every request).
 QUERY_BUDGETS = {
-    # the search token, three filter vocabularies, the count, the page, pillars, countries
-    "/api/v1/organisations/?pillar=recovery&country=GB&sort=founded": 6 + 2,
-    "/api/v1/organisations/?q=organisation": 6 + 2,
+    # three filter vocabularies, the count, the page, pillars, countries
+    "/api/v1/organisations/?pillar=recovery&country=GB&sort=founded": 5 + 2,
+    # with a text: also the words the spelling suggestions and misspelt names are matched
+    # against (three vocabularies' names, the published names), built once per process for
+    # a few minutes, here after the caches were emptied
+    "/api/v1/organisations/?q=organisation": 5 + 2 + 4,
     # the listing, seven prefetched relations, the criteria
     "/api/v1/organisations/{slug}/": 9,
     "/api/v1/pillars/": 1,

@@ -34,7 +34,16 @@ TRICKY_DESCRIPTION = (
 MET = "https://evidence.example.org/"
 
 
-def assess(organisation, criterion, result, evidence_url="", checked_on=None, note="", by=None):
+def assess(
+    organisation,
+    criterion,
+    result,
+    evidence_url="",
+    checked_on=None,
+    note="",
+    by=None,
+    curator_note="",
+):
     return Assessment.objects.create(
         organisation=organisation,
         criterion=Criterion.objects.get(slug=criterion),
@@ -43,6 +52,7 @@ def assess(organisation, criterion, result, evidence_url="", checked_on=None, no
         checked_on=checked_on,
         note=note,
         checked_by=by,
+        curator_note=curator_note,
     )
 
 
@@ -79,18 +89,32 @@ def tricky(vocabulary):
         pillars=["policy", "recovery"],
         countries=["DE", "AT"],
         sources=[],
+        curator_note="Founding year: two sources disagree.\nCheck the register, again.",
     )
     Source.objects.create(
-        organisation=organisation, url="https://tricky.example.org/b", supports="name, aims"
+        organisation=organisation,
+        url="https://tricky.example.org/b",
+        supports="name, aims",
+        title='Über uns | "Tricky" e.V., title: kind:',
+        kind=Source.Kind.OWN_SITE,
     )
     Source.objects.create(
-        organisation=organisation, url="https://tricky.example.org/a", supports="founding year"
+        organisation=organisation,
+        url="https://tricky.example.org/a",
+        supports="founding year",
+        kind=Source.Kind.COPY,
     )
     organisation.languages.set(Language.objects.filter(code__in=["de", "en"]))
     organisation.populations.set(Population.objects.all()[:2])
     # Created out of order; notes with commas, quotes, a leading "-", runs of spaces.
     assess(organisation, "local-partners", "not-met", MET + "partners", date(2025, 1, 2), "-")
-    assess(organisation, "registered", "unknown", note='=Asked "them",  twice; no reply')
+    assess(
+        organisation,
+        "registered",
+        "unknown",
+        note='=Asked "them",  twice; no reply',
+        curator_note="Searched the register for 'Tricky', curator note: nothing.",
+    )
     assess(organisation, "long-standing", "met", MET + "tricky", date(2024, 12, 31))
     return organisation
 
@@ -126,6 +150,7 @@ def assessments():
             a.checked_on,
             a.evidence_url,
             a.note,
+            a.curator_note,
             a.checked_by_id,
         )
         for a in Assessment.objects.select_related("organisation", "criterion")
@@ -201,6 +226,7 @@ def test_criteria_are_written_one_per_line_in_criterion_order(tricky):
     assert row["criteria"] == (
         f"long-standing met 2024-12-31 {MET}tricky\n"
         'registered unknown - - =Asked "them",  twice; no reply\n'
+        "  curator note: Searched the register for 'Tricky', curator note: nothing.\n"
         f"local-partners not-met 2025-01-02 {MET}partners -"
     )
 
@@ -209,9 +235,10 @@ def test_criteria_are_written_one_per_line_in_criterion_order(tricky):
     "note", ["", "-", "plain", "  padded  ", "two  spaces", "a,b;c|d", '"quoted"', "ünï 🙂"]
 )
 def test_a_criteria_line_round_trips_its_note(note):
-    line = ["registered", "unknown", None, "", note.strip()]
-    ((_, parsed),) = parse_criteria(format_criteria([line]))
-    assert parsed == ["registered", "unknown", "", "", note.strip()]
+    line = ["registered", "unknown", None, "", note.strip(), ""]
+    ((_, parsed),), misplaced = parse_criteria(format_criteria([line]))
+    assert parsed == ["registered", "unknown", "", "", note.strip(), None]
+    assert misplaced == []
 
 
 def test_criteria_lines_may_come_in_any_order_and_case(organisation, tmp_path):
@@ -260,6 +287,61 @@ def test_missing_optional_columns_leave_those_parts_of_a_listing_alone(organisat
     assert assessments() == vetting
 
 
+def test_sources_carry_title_and_kind_on_lines_of_their_own(tricky):
+    (row,) = rows_of(export())
+    assert row["sources"] == (
+        "https://tricky.example.org/b name, aims\n"
+        '  title: Über uns | "Tricky" e.V., title: kind:\n'
+        "  kind: own-site\n"
+        "https://tricky.example.org/a founding year\n"
+        "  kind: copy"
+    )
+    assert row["curator_note"] == tricky.curator_note
+
+
+def test_a_file_from_before_titles_kinds_and_curator_notes_keeps_them(tricky, tmp_path):
+    """Files written before sources had a title and a kind, and assessments a curator note,
+    still import, and leave those as they are."""
+    before = state()
+    rows = rows_of(export())
+    del rows[0]["curator_note"]
+    rows[0]["sources"] = (
+        "https://tricky.example.org/b name, aims\nhttps://tricky.example.org/a founding year"
+    )
+    rows[0]["criteria"] = "\n".join(
+        line for line in rows[0]["criteria"].splitlines() if "curator note:" not in line
+    )
+    import_file(tmp_path, text_of(rows))
+    assert state() == before
+
+
+def test_an_empty_title_line_clears_a_sources_title(tricky, tmp_path):
+    cell = (
+        "https://tricky.example.org/b name, aims\ntitle:\n"
+        "https://tricky.example.org/a founding year"
+    )
+    import_file(tmp_path, with_cell(export(), "tricky", "sources", cell))
+    assert list(tricky.sources.values_list("title", "kind")) == [("", "own-site"), ("", "copy")]
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("title: Orphan\nhttps://x.org/ name", "line 1: write the URL"),
+        ("https://x.org/ name\ntitle: A\ntitle: B", "line 3: write the URL"),
+        ("https://x.org/ name\nkind: blog", "source 1 (https://x.org/): kind: Value 'blog'"),
+        ("https://x.org/ name\ntitle: " + "t" * 301, "source 1 (https://x.org/): title: Ensure"),
+    ],
+)
+def test_each_kind_of_bad_source_line_is_reported(vocabulary, cell, message):
+    text = csv_text(
+        ["a", "A", "S", '"' + cell + '"'], header=("slug", "name", "summary", "sources")
+    )
+    result = import_listings(text.encode(), filename="bad.csv")
+    assert [(p.row, p.column) for p in result.problems] == [(2, "sources")]
+    assert message in result.problems[0].message
+
+
 def test_new_slug_creates_a_draft_with_lists_and_sources(vocabulary, tmp_path):
     header = ("slug", "name", "summary", "pillars", "countries", "languages", "sources")
     sources = '"https://new.example.org/a founding year\nhttps://new.example.org/b name"'
@@ -277,8 +359,8 @@ def test_new_slug_creates_a_draft_with_lists_and_sources(vocabulary, tmp_path):
     assert snapshot["pillars"] == ["policy", "recovery"]
     assert snapshot["countries"] == ["GB", "NP"]
     assert snapshot["sources"] == [
-        ["https://new.example.org/a", "founding year"],
-        ["https://new.example.org/b", "name"],
+        ["https://new.example.org/a", "founding year", "", ""],
+        ["https://new.example.org/b", "name", "", ""],
     ]
 
 
@@ -546,6 +628,9 @@ def test_unmeeting_a_mandatory_criterion_of_a_published_listing_is_refused(organ
         ("registered not-met 2026-01-01", "line 1 (registered): evidence URL: Give the page"),
         ("registered unknown - - " + "n" * 501, "line 1 (registered): note: Ensure"),
         ("registered unknown\nregistered unknown", "line 2: registered is also on line 1"),
+        ("curator note: searched", "line 1: a 'curator note:' line goes once under"),
+        ("registered unknown\ncurator note: a\ncurator note: b", "line 3: a 'curator note:'"),
+        ("registered unknown\ncurator note: " + "n" * 1001, "(registered): curator note: Ensure"),
     ],
 )
 def test_each_kind_of_bad_criteria_line_is_reported(vocabulary, cell, message):

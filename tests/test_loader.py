@@ -1,6 +1,7 @@
 """load_directory: the seeded file meets the directory's floors and loads idempotently,
 without ever overwriting a curator's edit or reviving an archived listing."""
 
+import hashlib
 import json
 from collections import Counter
 
@@ -46,7 +47,8 @@ def test_seeded_file_meets_the_directory_floors(seed_data):
 
 def test_loading_publishes_the_seeded_directory(seed_data):
     load()
-    assert Organisation.objects.published().count() == len(seed_data["organisations"])
+    marked_published = [o for o in seed_data["organisations"] if o["status"] == "published"]
+    assert Organisation.objects.published().count() == len(marked_published)
     assert Pillar.objects.count() == 4
     stop = Organisation.objects.get(slug="stop-the-traffik")
     assert stop.sources.exists()
@@ -136,3 +138,132 @@ def test_loading_never_overwrites_a_curated_pillar_description(seed_data):
     Pillar.objects.filter(slug="policy").update(description="Curated words.")
     load()
     assert Pillar.objects.get(slug="policy").description == "Curated words."
+
+
+# --- Issue 14: source kinds and titles, curator notes, every criterion assessed -----------
+
+
+def stop_record(seed_data):
+    return next(r for r in seed_data["organisations"] if r["slug"] == "stop-the-traffik")
+
+
+def with_issue_14_fields(record):
+    """The record as the researched file gives it: sources with kind and title, every
+    criterion assessed, "unknown" ones with no evidence and a note for curators."""
+    record["curator_note"] = "Asked them for their accounts in November."
+    record["sources"][0].update(kind="own-site", title="About us")
+    record["sources"].append(
+        {
+            "url": "https://mirror.example.org/stop-the-traffik",
+            "supports": "founding year",
+            "kind": "copy",
+            "title": "STOP THE TRAFFIK (mirror)",
+        }
+    )
+    record["criteria"].update(
+        {
+            "publishes-accounts": {
+                "result": "not-met",
+                "evidence_url": "https://register.example.org/stop",
+                "note": "No accounts filed for 2024.",
+                "checked_on": "2026-11-20",
+            },
+            "survivor-centred": {
+                "result": "unknown",
+                "evidence_url": "",
+                "note": "",
+                "curator_note": "Searched their site and the press for survivor involvement.",
+            },
+        }
+    )
+    return record
+
+
+def test_the_loader_takes_source_kinds_titles_and_curator_notes(seed_data, tmp_path):
+    with_issue_14_fields(stop_record(seed_data))
+    load(write(tmp_path, seed_data))
+    stop = Organisation.objects.get(slug="stop-the-traffik")
+    assert stop.curator_note == "Asked them for their accounts in November."
+    assert stop.sources.first().title == "About us"
+    mirror = stop.sources.get(url="https://mirror.example.org/stop-the-traffik")
+    assert (mirror.kind, mirror.title) == ("copy", "STOP THE TRAFFIK (mirror)")
+    unknown = stop.assessments.get(criterion__slug="survivor-centred")
+    assert (unknown.result, unknown.evidence_url, unknown.curator_note) == (
+        "unknown",
+        "",
+        "Searched their site and the press for survivor involvement.",
+    )
+    assert stop.assessments.get(criterion__slug="publishes-accounts").result == "not-met"
+    before = {o.slug: o.updated_at for o in Organisation.objects.all()}
+    load(write(tmp_path, seed_data))
+    assert {o.slug: o.updated_at for o in Organisation.objects.all()} == before
+
+
+def test_a_bad_source_kind_loads_nothing(seed_data, tmp_path):
+    stop_record(seed_data)["sources"][0]["kind"] = "blog"
+    with pytest.raises(CommandError, match="kind"):
+        load(write(tmp_path, seed_data))
+    assert not Organisation.objects.exists()
+
+
+def test_a_listing_loaded_before_kinds_and_titles_existed_is_still_untouched(seed_data, tmp_path):
+    """Its stored fingerprint was computed without the new fields: the loader must still
+    recognise it as its own and bring it up to date, not take it for a curator's edit."""
+    old_record = stop_record(seed_data)
+    old_record.pop("curator_note", None)
+    for source in old_record["sources"]:
+        source.pop("kind", None)
+        source.pop("title", None)
+    load(write(tmp_path, seed_data))
+    stop = Organisation.objects.get(slug="stop-the-traffik")
+    old_snapshot = stop.snapshot()
+    old_snapshot.pop("curator_note")
+    old_snapshot["sources"] = [source[:2] for source in old_snapshot["sources"]]
+    old_fingerprint = hashlib.sha256(json.dumps(old_snapshot, sort_keys=True).encode())
+    assert stop.seed_fingerprint == old_fingerprint.hexdigest()
+
+    with_issue_14_fields(old_record)
+    load(write(tmp_path, seed_data))
+    assert Organisation.objects.get(slug="stop-the-traffik").curator_note.startswith("Asked")
+
+
+def test_a_curators_source_kind_is_kept_by_the_next_load(seed_data, tmp_path):
+    load()
+    stop = Organisation.objects.get(slug="stop-the-traffik")
+    stop.sources.filter(pk=stop.sources.first().pk).update(kind="register")
+    with_issue_14_fields(stop_record(seed_data))
+    load(write(tmp_path, seed_data))
+    assert stop.sources.first().kind == "register"
+    assert stop.curator_note == ""
+
+
+def test_an_assessment_the_loader_wrote_is_updated_one_a_curator_changed_is_not(
+    seed_data, tmp_path
+):
+    load()
+    asi = Organisation.objects.get(slug="anti-slavery-international")
+    registered = asi.assessments.get(criterion__slug="registered")
+    registered.note = "A curator's words."
+    registered.save()
+    record = next(r for r in seed_data["organisations"] if r["slug"] == asi.slug)
+    record["criteria"]["long-standing"]["evidence_url"] = "https://www.antislavery.org/history"
+    record["criteria"]["registered"]["note"] = "The file's words."
+    load(write(tmp_path, seed_data))
+    assert asi.assessments.get(criterion__slug="long-standing").evidence_url == (
+        "https://www.antislavery.org/history"
+    )
+    assert asi.assessments.get(criterion__slug="registered").note == "A curator's words."
+
+
+def test_a_listing_headquartered_in_kosovo_loads_and_has_a_country_page(
+    seed_data, tmp_path, client
+):
+    record = stop_record(seed_data)
+    record.update(hq_country="XK", countries=["XK", "AL"])
+    load(write(tmp_path, seed_data))
+    stop = Organisation.objects.get(slug="stop-the-traffik")
+    assert stop.hq_country.name == "Kosovo"
+    response = client.get("/countries/xk/")
+    assert response.status_code == 200
+    assert "Kosovo" in response.text
+    assert "STOP THE TRAFFIK" in response.text

@@ -123,3 +123,20 @@ def test_downloads_have_an_etag_and_answer_304_when_unchanged(client, open_direc
         assert response["ETag"], url
         assert response["Access-Control-Allow-Origin"] == "*"
         assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304, url
+
+
+def test_a_download_is_built_once_while_the_directory_is_unchanged(
+    client, open_directory, django_assert_max_num_queries, committed
+):
+    from orgs.models import Organisation
+
+    first = client.get("/data/organisations.csv").content
+    # The directory's version and the kept file (from the database cache in tests; Redis in
+    # production): no listing is read again.
+    with django_assert_max_num_queries(2):
+        assert client.get("/data/organisations.csv").content == first
+    with committed():
+        harbour = Organisation.objects.get(slug="harbour-trust")
+        harbour.name = "Harbour Trust Renamed"
+        harbour.save()
+    assert b"Harbour Trust Renamed" in client.get("/data/organisations.csv").content

@@ -1,3 +1,10 @@
 """Curation: the Django admin as the curators' workplace, one module per concern."""
 
-from . import curation, organisation, sign_in, suggestions, vocabularies  # noqa: F401 (registers the admins)
+from . import (  # noqa: F401 (registers the admins)
+    curation,
+    links,
+    organisation,
+    sign_in,
+    suggestions,
+    vocabularies,
+)

@@ -14,6 +14,7 @@ from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
+from .. import caching
 from ..models import (
     Assessment,
     Criterion,
@@ -61,7 +62,15 @@ class AssessmentInline(admin.TabularInline):
 
     model = Assessment
     formfield_overrides = URL_FIELDS
-    fields = ["criterion", "result", "evidence_url", "note", "checked_on", "checked_by"]
+    fields = [
+        "criterion",
+        "result",
+        "evidence_url",
+        "note",
+        "curator_note",
+        "checked_on",
+        "checked_by",
+    ]
     readonly_fields = ["checked_by"]
     extra = 0
 
@@ -148,6 +157,7 @@ class OrganisationForm(forms.ModelForm):
             OperatingCountry(organisation=organisation, country=code)
             for code in sorted(wanted - current)
         )
+        caching.changed()  # a bulk write sends no signal
 
 
 @admin.register(Organisation)
@@ -222,6 +232,7 @@ class OrganisationAdmin(
             "Contact",
             {"fields": ["email", "phone", "helpline_name", "helpline_phone", "helpline_url"]},
         ),
+        ("For curators only", {"fields": ["curator_note"]}),
         (
             "Record",
             {

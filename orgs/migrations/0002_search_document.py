@@ -3,17 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from orgs.search import schema
-
-
-def install_search(apps, schema_editor):
-    # SQLite's search objects are made after all migrations (orgs.apps.after_migrations).
-    if schema_editor.connection.vendor == "postgresql":
-        schema.install(schema_editor.connection)
-
-
-def uninstall_search(apps, schema_editor):
-    schema.uninstall(schema_editor.connection)
+# The search objects of each database (index, triggers) are created by migration
+# 0011_search_in_migrations, from SQL of its own: a migration never imports live app code.
 
 
 class Migration(migrations.Migration):
@@ -34,5 +25,4 @@ class Migration(migrations.Migration):
                 ('description', models.TextField(blank=True)),
             ],
         ),
-        migrations.RunPython(install_search, uninstall_search),
     ]

@@ -2,15 +2,7 @@
 
 from django.db import migrations, models
 
-from orgs.search import schema
-
-
-def fill_facet_keys(apps, schema_editor):
-    # On SQLite every document is rebuilt after migrating (orgs.apps.after_migrations).
-    if schema_editor.connection.vendor == "postgresql":
-        schema.install(schema_editor.connection)  # the triggers now copy the facet keys
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(schema.refresh_sql("postgresql", "true"))
+# The documents, facet keys included, are rebuilt by migration 0011_search_in_migrations.
 
 
 class Migration(migrations.Migration):
@@ -45,5 +37,4 @@ class Migration(migrations.Migration):
             name='population_mask',
             field=models.BigIntegerField(default=0),
         ),
-        migrations.RunPython(fill_facet_keys, migrations.RunPython.noop),
     ]

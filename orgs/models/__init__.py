@@ -3,6 +3,7 @@ describe them, the curation records kept about them, and what the public suggest
 One module per concern."""
 
 from .curation import Assessment, Criterion
+from .links import DEAD_AFTER_FAILURES, BrokenLink, LinkCheck
 from .organisation import (
     EARLIEST_FOUNDING_YEAR,
     SCALAR_FIELDS,
@@ -10,6 +11,7 @@ from .organisation import (
     OperatingCountry,
     Organisation,
     SearchDocument,
+    SearchIndex,
     Source,
 )
 from .suggestions import (
@@ -30,13 +32,16 @@ from .vocabularies import (
 
 __all__ = [
     "CORRECTABLE_FIELDS",
+    "DEAD_AFTER_FAILURES",
     "EARLIEST_FOUNDING_YEAR",
     "SCALAR_FIELDS",
     "Assessment",
+    "BrokenLink",
     "Correction",
     "Criterion",
     "ExploitationForm",
     "Language",
+    "LinkCheck",
     "ListingDueForReview",
     "OperatingCountry",
     "Organisation",
@@ -47,6 +52,7 @@ __all__ = [
     "PublicSubmission",
     "Refused",
     "SearchDocument",
+    "SearchIndex",
     "Source",
     "Term",
 ]

@@ -57,6 +57,12 @@ class Assessment(models.Model):
         "evidence", max_length=500, blank=True, help_text="A public page that shows the answer."
     )
     note = models.CharField(max_length=500, blank=True, help_text="Shown on the public page.")
+    curator_note = models.CharField(
+        max_length=1000,
+        blank=True,
+        help_text="For curators only, never shown publicly: what was searched, what is "
+        "still to check.",
+    )
     checked_on = models.DateField(null=True, blank=True)
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

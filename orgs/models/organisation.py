@@ -2,9 +2,11 @@
 the text search reads."""
 
 from datetime import timedelta
+from urllib.parse import unquote, urlsplit
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -42,6 +44,7 @@ SCALAR_FIELDS = [
     "helpline_phone",
     "helpline_url",
     "status",
+    "curator_note",
 ]
 
 
@@ -123,6 +126,11 @@ class Organisation(models.Model):
         help_text="When a curator last checked the whole listing against its sources; "
         "published listings are due again after REVIEW_INTERVAL_DAYS.",
     )
+    curator_note = models.TextField(
+        blank=True,
+        help_text="Working notes for curators (why a fact is blank, what to check next); "
+        "never shown publicly.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     seed_fingerprint = models.CharField(
@@ -169,6 +177,11 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if getattr(self, "withheld_urls", None):
+            raise RuntimeError("A listing with links withheld for display cannot be saved.")
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("orgs:detail", kwargs={"slug": self.slug})
@@ -224,6 +237,66 @@ class Organisation(models.Model):
     def has_helpline(self):
         return bool(self.helpline_name or self.helpline_phone or self.helpline_url)
 
+    # The links a profile may show, by field (sources and evidence are listed elsewhere).
+    LINK_FIELDS = ["website", "donate_url", "volunteer_url", "registration_url", "helpline_url"]
+
+    def linked_urls(self):
+        """Every address this listing links to publicly: its own links, its sources and the
+        evidence of its assessments (reads the prefetched relations)."""
+        urls = {getattr(self, name) for name in self.LINK_FIELDS}
+        urls |= {source.url for source in self.sources.all()}
+        urls |= {assessment.evidence_url for assessment in self.assessments.all()}
+        urls.discard("")
+        return urls
+
+    def withhold_links(self, urls):
+        """Leave the given addresses (known to be dead) out of this instance as it is shown:
+        its own links blanked, its sources left out of ``public_sources``, its evidence links
+        blanked. For showing only: such an instance refuses to be saved."""
+        urls = set(urls)
+        if not urls:
+            return
+        self.withheld_urls = urls
+        for name in self.LINK_FIELDS:
+            if getattr(self, name) in urls:
+                setattr(self, name, "")
+        for assessment in self.assessments.all():
+            if assessment.evidence_url in urls:
+                assessment.evidence_url = ""
+
+    @property
+    def public_sources(self):
+        """The sources a profile shows: the best kinds first (own site, register… copies
+        last), in the order curators gave them within a kind, without those withheld."""
+        withheld = getattr(self, "withheld_urls", set())
+        shown = [source for source in self.sources.all() if source.url not in withheld]
+        return sorted(shown, key=lambda source: source.kind_rank)
+
+    @property
+    def vetting_counts(self):
+        """``(met, not met, not yet known, criteria)``: from the annotations of
+        ``with_vetting_counts()`` when present (no query per card), else from the
+        assessments."""
+        if hasattr(self, "criteria_met"):
+            met, not_met, total = self.criteria_met, self.criteria_not_met, self.criteria_total
+        else:
+            results = [assessment.result for assessment in self.assessments.all()]
+            met, not_met = results.count("met"), results.count("not-met")
+            total = Criterion.objects.count()
+        return met, not_met, max(total - met - not_met, 0), total
+
+    @property
+    def vetting_summary(self):
+        """The vetting at a glance, honestly: "4 of 5 criteria met", "2 of 5 criteria met,
+        1 not met, 2 not yet known"."""
+        met, not_met, unknown, total = self.vetting_counts
+        parts = [f"{met} of {total} criteria met"]
+        if not_met:
+            parts.append(f"{not_met} not met")
+        if unknown:
+            parts.append(f"{unknown} not yet known")
+        return ", ".join(parts)
+
     def snapshot(self):
         """Everything a curator can change in this listing, in a comparable form. The loader
         compares it with what it last wrote to tell a curator's edit from its own."""
@@ -238,7 +311,10 @@ class Organisation(models.Model):
             "populations": sorted(p.slug for p in self.populations.all()),
             "languages": sorted(language.code for language in self.languages.all()),
             "countries": sorted(row.country.code for row in self.operating_countries.all()),
-            "sources": [[source.url, source.supports] for source in self.sources.all()],
+            "sources": [
+                [source.url, source.supports, source.kind, source.title]
+                for source in self.sources.all()
+            ],
         }
 
     @classmethod
@@ -421,25 +497,79 @@ class OperatingCountry(models.Model):
 
 
 class Source(models.Model):
-    """A public page that supports facts in a listing, and which facts it supports."""
+    """A public page that supports facts in a listing, which facts it supports, and what kind
+    of page it is: a donor trusts the organisation's own report or a register more than a
+    copy of either, so the profile shows the best kinds first and labels copies."""
+
+    class Kind(models.TextChoices):
+        # In order of preference (issue 14): the profile lists sources in this order.
+        OWN_SITE = "own-site", "Organisation's own site"
+        REGISTER = "register", "Official register"
+        OFFICIAL = "official", "UN or government report"
+        PRESS = "press", "Established press"
+        REFERENCE = "reference", "Reference work"
+        UNCLASSIFIED = "", "Not yet classified"
+        COPY = "copy", "Copy of another site"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="sources")
     url = models.URLField("URL", max_length=500)
+    title = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The page's own title, as a reader would recognise it; the profile shows "
+        "it instead of the address.",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, blank=True, default="")
     supports = models.CharField(
-        max_length=300, help_text="Which facts this page supports, e.g. 'founding year, website'."
+        max_length=500, help_text="Which facts this page supports, e.g. 'founding year, website'."
     )
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    kind__in=["own-site", "register", "official", "press", "reference", "", "copy"]
+                ),
+                name="source_kind_valid",
+            )
+        ]
 
     def __str__(self):
         return self.url
 
+    @property
+    def kind_rank(self):
+        return list(self.Kind.values).index(self.kind)
+
+    @property
+    def is_copy(self):
+        return self.kind == self.Kind.COPY
+
+    @property
+    def domain(self):
+        """The site, as people say it: "gov.uk", not "https://www.gov.uk:443"."""
+        host = urlsplit(self.url).hostname or ""
+        return host.removeprefix("www.")
+
+    @property
+    def label(self):
+        """What the profile calls the page: its title, else its path (never a whole address
+        that breaks mid-word on a phone), else its site."""
+        if self.title:
+            return self.title
+        parts = urlsplit(self.url)
+        path = unquote(parts.path).strip("/")
+        return path.replace("/", " › ") if path else self.domain
+
 
 class SearchDocument(models.Model):
-    """The searchable text of one organisation, kept up to date by database triggers
-    (see orgs/search/schema.py), never written by Django. The full-text index of each database
-    is built from it: a weighted tsvector on PostgreSQL, an FTS5 table on SQLite."""
+    """The searchable text of one organisation and its facet keys, rewritten by
+    ``orgs.search.documents.refresh()`` whenever the listing or its terms change (signal
+    handlers and every bulk path call it). Each database indexes it in its own way, created by
+    migration 0011: a generated, weighted, GIN-indexed ``search_vector`` on PostgreSQL (a plain
+    empty column on SQLite), an FTS5 table kept in step by triggers on SQLite (SearchIndex).
+    Never saved through the ORM: PostgreSQL computes ``search_vector`` itself."""
 
     organisation = models.OneToOneField(
         Organisation,
@@ -453,16 +583,40 @@ class SearchDocument(models.Model):
     tags = models.TextField(blank=True)
     terms = models.TextField(blank=True, help_text="Pillars, forms of exploitation, populations.")
     description = models.TextField(blank=True)
-    # Facet keys, copied by the same triggers, so that all facets are counted in one pass over
-    # the matches (orgs/search/facets.py). Bit n of a mask: the term with id n.
+    # Facet keys, so that all facets are counted in one pass over the matches
+    # (orgs/search/facets.py). Bit n of a mask: the term with id n.
     pillar_mask = models.BigIntegerField(default=0)
     exploitation_form_mask = models.BigIntegerField(default=0)
     population_mask = models.BigIntegerField(default=0)
     organisation_type = models.CharField(max_length=30, blank=True)
     hq_country = models.CharField(max_length=2, blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
 
     def __str__(self):
         return self.name
+
+
+class SearchIndex(models.Model):
+    """SQLite only: the FTS5 table over the search documents (external content, created with
+    its triggers by migration 0011). ``match`` is FTS5's hidden column named after the table,
+    the left side of ``MATCH`` and the argument of ``bm25()`` (orgs/search/sqlite.py)."""
+
+    document = models.OneToOneField(
+        SearchDocument,
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        db_column="rowid",
+        db_constraint=False,
+        related_name="index",
+    )
+    match = models.TextField(db_column="orgs_organisation_fts")
+
+    class Meta:
+        managed = False
+        db_table = "orgs_organisation_fts"
+
+    def __str__(self):
+        return str(self.pk)
 
 
 class ListingDueForReview(Organisation):

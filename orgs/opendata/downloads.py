@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from drf_spectacular.generators import SchemaGenerator
 
+from .. import caching
 from ..models import Criterion, Organisation
 from . import hsds
 from .public_csv import PUBLIC_COLUMNS, write_public_csv
@@ -23,6 +24,12 @@ LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 def last_change():
     """When a published listing last changed (None: nothing published)."""
     return Organisation.objects.published().aggregate(last=Max("updated_at"))["last"]
+
+
+def kept_while_unchanged(name, build):
+    """A download built once per version of the directory and kept in the shared cache:
+    building it reads every published listing (seconds at 10,000), so each request must not."""
+    return caching.kept("default", caching.version(), name, build)
 
 
 def download(content, content_type, filename):
@@ -37,13 +44,18 @@ class OrganisationsCsvView(View):
     """Every published listing in the curators' CSV format, public columns only."""
 
     def get(self, request):
+        content = kept_while_unchanged("open-data-csv", self.build)
+        return download(content, "text/csv; charset=utf-8", "pillars-organisations.csv")
+
+    @staticmethod
+    def build():
         criteria = {
             pk: (rank, slug)
             for rank, (pk, slug) in enumerate(Criterion.objects.values_list("pk", "slug"))
         }
         stream = io.StringIO()
         write_public_csv(Organisation.objects.published().for_export(), criteria, stream)
-        return download(stream.getvalue(), "text/csv; charset=utf-8", "pillars-organisations.csv")
+        return stream.getvalue()
 
 
 class HsdsDatapackageView(View):
@@ -51,14 +63,18 @@ class HsdsDatapackageView(View):
 
     def get(self, request):
         base = request.build_absolute_uri("/").rstrip("/")
+        content = kept_while_unchanged(("hsds-datapackage", base), lambda: self.build(base))
+        return download(content, "application/zip", "pillars-hsds-datapackage.zip")
+
+    @staticmethod
+    def build(base):
         organisations = Organisation.objects.published().with_profile_relations().order_by("slug")
-        content = hsds.datapackage_zip(
+        return hsds.datapackage_zip(
             hsds.Exporter(base),
             organisations,
             title="Pillars: anti-trafficking organisations (HSDS 3.1)",
             homepage=base + "/data/",
         )
-        return download(content, "application/zip", "pillars-hsds-datapackage.zip")
 
 
 class OpenDataView(TemplateView):

@@ -9,7 +9,7 @@ whatever the curators' export may add to it."""
 
 import csv
 
-from ..csv_format import COLUMNS, escape_formula, format_criteria, join_list
+from ..csv_format import COLUMNS, escape_formula, format_criteria, format_sources, join_list
 
 # The curators' columns the public file keeps, in the curators' order. ``status`` is left out:
 # every listing in it is published, and where a listing is in curation is the curators' business.
@@ -93,6 +93,7 @@ def public_cells(organisation, criterion_slugs):
                 a.checked_on.isoformat() if a.checked_on else None,
                 a.evidence_url,
                 a.note,
+                "",  # the curator's note is never published
             ],
         )
         for a in organisation.assessments.all()
@@ -100,7 +101,9 @@ def public_cells(organisation, criterion_slugs):
     values = {
         **scalar,
         **{column: join_list(items) for column, items in lists.items()},
-        "sources": "\n".join(f"{s.url} {s.supports}" for s in organisation.sources.all()),
+        "sources": format_sources(
+            [[s.url, s.supports, s.kind, s.title] for s in organisation.sources.all()]
+        ),
         "criteria": format_criteria([line for _, line in assessments]),
     }
     return [escape_formula(values[column]) for column in PUBLIC_COLUMNS]

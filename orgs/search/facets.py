@@ -1,7 +1,7 @@
 """Every facet counted in one statement. The organisations under the filters that are not
 facets (published, the search, years active) are found once, as a materialised common table
-expression holding the facet keys of their search documents (kept by the triggers of
-schema.py), and each facet is grouped from it.
+expression holding the facet keys of their search documents (written by
+documents.py), and each facet is grouped from it.
 
 A facet counts the organisations that pass every *other* facet's selection, so the choices
 of a facet keep the counts they would add (OR within a facet, AND across facets). Rows that
@@ -11,7 +11,7 @@ no count query of its own (on PostgreSQL that would run the text match once more
 are kept until the directory changes (cache.py).
 """
 
-from .schema import DOCUMENT, MASK_BITS
+from .documents import DOCUMENT, MASK_BITS
 
 # Facets stored as bit masks of term ids: (mask column, relation, term column).
 TERM_FACETS = {

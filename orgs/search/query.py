@@ -5,8 +5,14 @@ Web-search syntax, the same on every database: words must all match (in any fiel
 widened with the reviewed synonyms, and a country named in the query ("survivor support UK")
 becomes a condition on where the organisation works. Nothing a person types can make the
 query invalid: unknown punctuation is ignored and the number of terms is capped.
+
+Given the directory's words (``known``, spelling.py), a word is also widened with its other
+spellings: joined or split (``childcare`` ≈ ``child care``, ``anti-trafficking`` ≈
+``antitrafficking`` ≈ ``anti trafficking``) and, when it is unknown, the closest words of
+organisation names, so a misspelt name finds its organisation on every database.
 """
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -16,6 +22,10 @@ from django_countries import countries
 from .synonyms import LONGEST_PHRASE, SYNONYMS
 
 MAX_GROUPS = 8
+# A joined word is split, or two words joined, only into parts at least this long.
+MIN_PART = 3
+# How close an unknown word must be to a word of a name to be searched as it (difflib ratio).
+NAME_CUTOFF = 0.8
 TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 WORD = re.compile(r"\w+", re.UNICODE)
 STOPWORDS = {
@@ -88,14 +98,32 @@ class SearchQuery:
         return sorted({w for g in self.groups for p in g.alternatives for w in p.words})
 
 
-def _variants(words, typed_as_words=False):
-    """The phrase and its synonyms, word by word and as a whole. A multi-word synonym typed
-    without quotes also matches its words anywhere in the text."""
+def _spellings(words, known):
+    """Other spellings of a word or a two-word phrase: joined, split where both parts are
+    words of the directory, or (an unknown word) the closest words of organisation names."""
+    if len(words) != 1:
+        return {"".join(words)} if len(words) == 2 else set()
+    (word,) = words
+    found = {
+        f"{word[:i]} {word[i:]}"
+        for i in range(MIN_PART, len(word) - MIN_PART + 1)
+        if word[:i] in known.words and word[i:] in known.words
+    }
+    if word not in known.words and len(word) > MIN_PART and not word.isdigit():
+        found.update(difflib.get_close_matches(word, known.name_words, n=2, cutoff=NAME_CUTOFF))
+    return found
+
+
+def _variants(words, typed_as_words=False, known=None):
+    """The phrase and its synonyms, word by word and as a whole, and its other spellings. A
+    multi-word synonym typed without quotes also matches its words anywhere in the text."""
     phrase = " ".join(words)
     found = {phrase, *SYNONYMS.get(phrase, [])}
     for i, word in enumerate(words):
         for alternative in SYNONYMS.get(word, []):
             found.add(" ".join([*words[:i], alternative, *words[i + 1 :]]))
+    if known is not None:
+        found.update(_spellings(words, known))
     variants = [Phrase(tuple(p.split())) for p in sorted(found)]
     if typed_as_words and len(words) > 1:
         variants.append(Phrase(tuple(words), exact=False))
@@ -103,7 +131,8 @@ def _variants(words, typed_as_words=False):
 
 
 def _tokens(text):
-    """(negated, raw words, quoted) per token; an ``or`` comes back as None."""
+    """(negated, raw words, quoted) per token; an ``or`` comes back as None. A hyphenated
+    word ("anti-trafficking", "survivor-led") is read as a phrase."""
     for negated, quoted, bare in TOKEN.findall(text):
         if bare and bare.lower() == "or":
             yield None
@@ -111,7 +140,7 @@ def _tokens(text):
             negated = bare.startswith("-") and len(bare) > 1
             words = WORD.findall(bare)
             if words:
-                yield negated, words, False
+                yield negated, words, len(words) > 1 and "-" in bare.strip("-")
         else:
             words = WORD.findall(quoted)
             if words:
@@ -130,9 +159,9 @@ def _find_country(raw_words, start):
     return None, 0
 
 
-def _plain_groups(raw_words, query):
+def _plain_groups(raw_words, query, known):
     """Groups for a run of unquoted words: countries taken out, known multi-word synonyms
-    kept together, stop words dropped."""
+    and two words that the directory also writes as one kept together, stop words dropped."""
     words = [fold(w) for w in raw_words]
     groups, i = [], 0
     while i < len(words):
@@ -144,18 +173,21 @@ def _plain_groups(raw_words, query):
             continue
         for length in range(min(LONGEST_PHRASE, len(words) - i), 1, -1):
             chunk = tuple(words[i : i + length])
-            if " ".join(chunk) in SYNONYMS:
-                groups.append(Group(_variants(chunk, typed_as_words=True)))
+            joined = length == 2 and known is not None and "".join(chunk) in known.words
+            if " ".join(chunk) in SYNONYMS or joined:
+                groups.append(Group(_variants(chunk, typed_as_words=True, known=known)))
                 i += length
                 break
         else:
             if words[i] not in STOPWORDS:
-                groups.append(Group(_variants((words[i],))))
+                groups.append(Group(_variants((words[i],), known=known)))
             i += 1
     return groups
 
 
-def parse(text):
+def parse(text, known=None):
+    """``known``: the directory's words (spelling.Vocabulary), to widen words with their
+    other spellings; without it only synonyms widen them."""
     query = SearchQuery(text=(text or "").strip())
     run = []  # consecutive plain words, read together for phrases and country names
     or_pending = False
@@ -171,7 +203,7 @@ def parse(text):
 
     def flush():
         if run:
-            add(_plain_groups(run, query))
+            add(_plain_groups(run, query, known))
             run.clear()
 
     for token in _tokens(query.text):
@@ -187,9 +219,9 @@ def parse(text):
             query.excluded.extend(_variants(tuple(fold(w) for w in raw_words)))
         elif quoted:
             flush()
-            add([Group(_variants(tuple(fold(w) for w in raw_words)))])
+            add([Group(_variants(tuple(fold(w) for w in raw_words), known=known))])
         elif or_pending:
-            add(_plain_groups(raw_words, query))
+            add(_plain_groups(raw_words, query, known))
         else:
             run.extend(raw_words)
     flush()

@@ -1,10 +1,13 @@
-"""'Did you mean …?' for misspelt queries: each typed word that is not in the directory's
-vocabulary is replaced by the closest word that is (difflib's ratio, the same on every
-database). The vocabulary is the words of published names, summaries and tags, the
-vocabularies' names and the synonym list, cached for a few minutes."""
+"""The directory's words, for other spellings of a query's words (query.py) and for "Did you
+mean …?": each typed word that is not in the directory is replaced by the closest word that is
+(difflib's ratio, the same on every database). The words are those of published names,
+summaries, tags and descriptions, the vocabularies' names and the synonym list, kept by each
+process for a few minutes."""
 
 import difflib
 import re
+import time
+from dataclasses import dataclass
 
 from django.core.cache import caches
 
@@ -17,27 +20,51 @@ MIN_LENGTH = 3
 CUTOFF = 0.75
 
 
+@dataclass(frozen=True)
+class Vocabulary:
+    words: frozenset
+    name_words: frozenset  # the words of organisation names, for misspelt names
+
+
+def _words(texts):
+    return frozenset(fold(word) for text in texts for word in WORD.findall(text))
+
+
+# This process's vocabulary, under the token kept in the "local" cache: LocMemCache pickles
+# what it holds, and unpickling the whole vocabulary (~5 ms at 10,000 listings) three or four
+# times a request cost more than some requests' statements. The token keeps the lifetime and
+# the clearing of the "local" cache in charge.
+_held = {}
+
+
 def vocabulary():
     cache = caches["local"]
-    words = cache.get(CACHE_KEY)
-    if words is None:
+    token = cache.get(CACHE_KEY)
+    known = _held.get(token) if token is not None else None
+    if known is None:
         from orgs.models import ExploitationForm, Organisation, Pillar, Population
 
         texts = list(SYNONYMS)
         for model in (Pillar, ExploitationForm, Population):
             texts += model.objects.values_list("name", flat=True)
-        for name, summary, tags in Organisation.objects.published().values_list(
-            "name", "summary", "tags"
+        names = []
+        for name, summary, tags, description in Organisation.objects.published().values_list(
+            "name", "summary", "tags", "description"
         ):
-            texts += [name, summary, tags]
-        words = {fold(word) for text in texts for word in WORD.findall(text)}
-        cache.set(CACHE_KEY, words, CACHE_SECONDS)
-    return words
+            names.append(name)
+            texts += [summary, tags, description]
+        name_words = _words(names)
+        known = Vocabulary(words=_words(texts) | name_words, name_words=name_words)
+        token = time.monotonic_ns()
+        _held.clear()
+        _held[token] = known
+        cache.set(CACHE_KEY, token, CACHE_SECONDS)
+    return known
 
 
 def suggest(text):
     """A corrected query, or None when every word is known or nothing close enough exists."""
-    known = vocabulary()
+    known = vocabulary().words
     changed = False
 
     def replace(match):

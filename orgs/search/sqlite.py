@@ -1,13 +1,38 @@
-"""Search on SQLite: an FTS5 table over the search documents, ranked by bm25() with column
-weights. Every term is quoted, so nothing a person types can be read as FTS5 syntax."""
+"""Search on SQLite: the FTS5 table over the search documents (``SearchIndex``, migration
+0011), matched with ``MATCH`` and ranked by ``bm25()`` with column weights. Every term is
+quoted, so nothing a person types can be read as FTS5 syntax."""
 
-from django.db.models import FloatField
-from django.db.models.expressions import RawSQL
+from django.db.models import FloatField, Func, Lookup, Value
 
-from .schema import FTS
+from orgs.models import SearchIndex
 
-# bm25() weights, in the order of schema.FTS_COLUMNS: name, summary, tags, terms, description.
-WEIGHTS = "10.0, 4.0, 4.0, 3.0, 1.0"
+INDEX = "search_document__index__match"
+# bm25() weights, in the order of the FTS5 columns: name, summary, tags, terms, description.
+WEIGHTS = (10.0, 4.0, 4.0, 3.0, 1.0)
+
+
+class Match(Lookup):
+    """``index__match__fts=expression``: FTS5's ``<table> MATCH <expression>``."""
+
+    lookup_name = "fts"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
+
+
+SearchIndex._meta.get_field("match").register_lookup(Match)
+
+
+class BM25(Func):
+    """FTS5's relevance of the matched row (lower is better), with column weights."""
+
+    function = "bm25"
+    output_field = FloatField()
+
+    def __init__(self, column, weights):
+        super().__init__(column, *(Value(w) for w in weights))
 
 
 def _quote(word):
@@ -20,36 +45,27 @@ def _phrase(phrase):
     return "(" + " AND ".join(_quote(word) for word in phrase.words) + ")"
 
 
-def match_expression(query):
-    """The FTS5 query for what must match and must not; None when nothing must match."""
-    positive = " AND ".join(
-        "(" + " OR ".join(_phrase(a) for a in group.alternatives) + ")" for group in query.groups
-    )
-    negative = " OR ".join(_phrase(p) for p in query.excluded)
-    if positive and negative:
-        return f"{positive} NOT ({negative})"
-    return positive or None
+def _any(phrases):
+    return "(" + " OR ".join(_phrase(p) for p in phrases) + ")"
 
 
-def match_sql(query):
-    """A self-contained SELECT of the matching organisation ids (safe inside any subquery)."""
-    expression = match_expression(query)
-    if expression:
-        return f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s", [expression]
-    negative = " OR ".join(_phrase(p) for p in query.excluded)
-    return (
-        f"SELECT id FROM orgs_organisation WHERE id NOT IN "
-        f"(SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)",
-        [negative],
-    )
+def expression(query, some_words=False):
+    """The FTS5 query: every group (or, for ``some_words``, any) and none of the excluded."""
+    positive = (" OR " if some_words else " AND ").join(_any(g.alternatives) for g in query.groups)
+    if query.excluded:
+        return f"({positive}) NOT {_any(query.excluded)}"
+    return positive
 
 
-def ranked(queryset, query):
-    """Join the index once: filter and rank in the same query."""
-    return queryset.extra(
-        tables=[FTS],
-        # The unary + keeps SQLite from looking the index up once per organisation (seconds
-        # at 100,000 listings): it must read the matches once and join them by primary key.
-        where=[f"orgs_organisation.id = +{FTS}.rowid", f"{FTS} MATCH %s"],
-        params=[match_expression(query)],
-    ).annotate(search_rank=RawSQL(f"-bm25({FTS}, {WEIGHTS})", [], output_field=FloatField()))
+def matching(queryset, query, some_words=False):
+    return queryset.filter(**{f"{INDEX}__fts": expression(query, some_words)})
+
+
+def ranked(queryset, query, some_words=False):
+    return matching(queryset, query, some_words).annotate(search_rank=-BM25(INDEX, WEIGHTS))
+
+
+def excluding(queryset, query):
+    """Nothing must match, something must not: the listings the excluded words miss."""
+    missed = SearchIndex.objects.filter(match__fts=_any(query.excluded)).values("pk")
+    return queryset.exclude(pk__in=missed)

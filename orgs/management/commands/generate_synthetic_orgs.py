@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django_countries import countries
 
+from orgs import caching
 from orgs.models import (
     ExploitationForm,
     OperatingCountry,
@@ -20,7 +21,7 @@ from orgs.models import (
     Population,
     Source,
 )
-from orgs.search import schema
+from orgs.search import documents
 
 PREFIX = "synthetic-"
 BATCH = 5000
@@ -161,7 +162,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, count, seed, delete, **options):
         if delete:
-            with schema.suspended(connection), transaction.atomic():
+            with transaction.atomic():
                 deleted, _ = Organisation.objects.filter(slug__startswith=PREFIX).delete()
             self.stdout.write(f"Deleted {deleted} synthetic rows.")
             return
@@ -171,10 +172,10 @@ class Command(BaseCommand):
             raise CommandError("Load the vocabularies first: manage.py load_directory.")
         rng = random.Random(seed)  # noqa: S311 (reproducible test data, not secrets)
         start = Organisation.objects.filter(slug__startswith=PREFIX).count()
-        with schema.suspended(connection):
-            for offset in range(0, count, BATCH):
-                with transaction.atomic():
-                    self.create_batch(rng, start + offset, min(BATCH, count - offset))
+        for offset in range(0, count, BATCH):
+            with transaction.atomic():
+                self.create_batch(rng, start + offset, min(BATCH, count - offset))
+                caching.changed()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # fresh planner statistics after a bulk load
         self.stdout.write(f"Created {count} synthetic organisations.")
@@ -231,3 +232,5 @@ class Command(BaseCommand):
             Source(organisation_id=o.pk, url="https://example.org/synthetic", supports="nothing")
             for o in organisations
         )
+        # Bulk writes send no signals: the batch's search documents are written here.
+        documents.refresh(o.pk for o in organisations)

@@ -6,8 +6,9 @@
 - A listing a curator has edited (or archived) since the last load is left exactly as the
   curator left it.
 - Vetting assessments in the file are added where the listing has none for that criterion;
-  an existing assessment is never overwritten. A record marked published that does not meet
-  the mandatory criteria (settings.MANDATORY_CRITERIA) is loaded "in review" instead.
+  an existing one is updated only if the loader wrote it and nobody has changed it since (a
+  curator's or an import's assessment is never overwritten). A record marked published that
+  does not meet the mandatory criteria (settings.MANDATORY_CRITERIA) is loaded "in review".
 - Vocabularies (pillars, forms of exploitation, populations, languages) are created when
   missing and never overwritten.
 Every record is validated before anything is written; one bad record writes nothing.
@@ -20,9 +21,11 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django_countries import countries
 
+from orgs import caching
 from orgs.models import (
     SCALAR_FIELDS,
     Assessment,
@@ -37,6 +40,8 @@ from orgs.models import (
 )
 
 REASON = "Loaded from the seeded directory"
+# What the file says of an assessment (who checked it is never in the file).
+ASSESSMENT_FIELDS = ["result", "evidence_url", "note", "curator_note", "checked_on"]
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "data" / "directory.json"
 
 VOCABULARIES = [
@@ -48,7 +53,22 @@ VOCABULARIES = [
 
 
 def fingerprint(snapshot):
-    return hashlib.sha256(json.dumps(snapshot, sort_keys=True).encode()).hexdigest()
+    # Fields added since a listing was first loaded are left out while empty, so a listing
+    # loaded before they existed still has the fingerprint the loader stored for it, and
+    # stays "untouched" rather than looking edited by a curator.
+    legacy = {**snapshot, "sources": [source_key(source) for source in snapshot["sources"]]}
+    if not legacy.get("curator_note"):
+        legacy.pop("curator_note", None)
+    return hashlib.sha256(json.dumps(legacy, sort_keys=True).encode()).hexdigest()
+
+
+def source_key(source):
+    """``[url, supports, kind, title]`` without its empty ending: ``[url, supports]`` for a
+    source with neither kind nor title, as sources were before they had them."""
+    source = list(source)
+    while len(source) > 2 and not source[-1]:
+        source.pop()
+    return source
 
 
 def snapshot_of(record):
@@ -74,6 +94,7 @@ def snapshot_of(record):
         "helpline_phone": helpline.get("phone", ""),
         "helpline_url": helpline.get("url", ""),
         "status": record.get("status", Organisation.Status.PUBLISHED),
+        "curator_note": record.get("curator_note", ""),
     }
     assert set(values) == set(SCALAR_FIELDS)
     return {
@@ -85,7 +106,10 @@ def snapshot_of(record):
         "populations": sorted(record.get("populations", [])),
         "languages": sorted(record.get("languages", [])),
         "countries": sorted(record.get("countries", [])),
-        "sources": [[source["url"], source["supports"]] for source in record.get("sources", [])],
+        "sources": [
+            [source["url"], source["supports"], source.get("kind", ""), source.get("title", "")]
+            for source in record.get("sources", [])
+        ],
     }
 
 
@@ -119,8 +143,10 @@ class Command(BaseCommand):
                 if outcome in written:
                     written[outcome].append(organisation)
                 if outcome != "kept":
-                    self.add_missing_assessments(organisation, assessments[slug])
+                    self.load_assessments(organisation, assessments[slug])
             Organisation.record_history(**written, reason=REASON, date=timezone.now())
+            # Countries and sources are written in bulk, without signals.
+            caching.changed()
         for slug in held_back:
             self.stderr.write(
                 f"{slug}: marked published in the file but the mandatory criteria are not all "
@@ -183,9 +209,13 @@ class Command(BaseCommand):
                 **{field: snapshot[field] for field in SCALAR_FIELDS},
             )
             try:
-                candidate.full_clean(validate_unique=False)
-                for url, supports in snapshot["sources"]:
-                    Source(url=url, supports=supports).full_clean(exclude=["organisation"])
+                # The models' check constraints repeat what their fields' choices and
+                # validators already check; validating them runs a query each (thousands).
+                candidate.full_clean(validate_unique=False, validate_constraints=False)
+                for url, supports, kind, title in snapshot["sources"]:
+                    Source(url=url, supports=supports, kind=kind, title=title).full_clean(
+                        exclude=["organisation"], validate_constraints=False
+                    )
             except ValidationError as error:
                 for field, messages in error.message_dict.items():
                     problems.append(f"{where}: {field}: {' '.join(messages)}")
@@ -208,7 +238,9 @@ class Command(BaseCommand):
                     continue
                 try:
                     assessment = Assessment(criterion=criteria[slug], **entry)
-                    assessment.full_clean(exclude=["organisation"], validate_unique=False)
+                    assessment.full_clean(
+                        exclude=["organisation"], validate_unique=False, validate_constraints=False
+                    )
                 except (TypeError, ValueError) as error:
                     problems.append(f"{where}: criterion {slug}: {error}")
                 except ValidationError as error:
@@ -229,13 +261,35 @@ class Command(BaseCommand):
                 held_back.append(slug)
         return held_back
 
-    def add_missing_assessments(self, organisation, assessments):
-        present = set(organisation.assessments.values_list("criterion_id", flat=True))
+    def load_assessments(self, organisation, assessments):
+        """Add the file's assessments the listing lacks, and bring up to date those whose
+        last change was this loader's (no one has edited them since); never touch one a
+        curator or an import changed."""
+        last = Assessment.history.filter(id=OuterRef("pk")).order_by("-history_date", "-history_id")
+        present = {
+            assessment.criterion_id: assessment
+            for assessment in organisation.assessments.annotate(
+                last_reason=Subquery(last.values("history_change_reason")[:1]),
+                last_user=Subquery(last.values("history_user_id")[:1]),
+            )
+        }
         for assessment in assessments:
-            if assessment.criterion_id not in present:
+            current = present.get(assessment.criterion_id)
+            if current is None:
                 assessment.organisation = organisation
                 assessment._change_reason = REASON
                 assessment.save()
+            elif current.last_reason == REASON and current.last_user is None:
+                changed = [
+                    name
+                    for name in ASSESSMENT_FIELDS
+                    if getattr(current, name) != getattr(assessment, name)
+                ]
+                if changed:
+                    for name in changed:
+                        setattr(current, name, getattr(assessment, name))
+                    current._change_reason = REASON
+                    current.save(update_fields=changed)
 
     def load_organisation(self, slug, snapshot):
         wanted = fingerprint(snapshot)
@@ -277,7 +331,7 @@ class Command(BaseCommand):
         )
         organisation.sources.all().delete()
         Source.objects.bulk_create(
-            Source(organisation=organisation, url=url, supports=supports)
-            for url, supports in snapshot["sources"]
+            Source(organisation=organisation, url=url, supports=supports, kind=kind, title=title)
+            for url, supports, kind, title in snapshot["sources"]
         )
         return outcome, organisation

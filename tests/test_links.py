@@ -1,0 +1,248 @@
+"""check_links against a local server that answers 200, 301, 404, 500, never in time, or not at
+all: what each link answered is recorded, a link dead for two checks leaves the profile, and
+curators get the queue. The checker never reaches any other address in these tests."""
+
+import io
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from orgs import links
+from orgs.models import Assessment, Criterion, LinkCheck, Source
+
+from .factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+SLOW_SECONDS = 2
+
+
+class Handler(BaseHTTPRequestHandler):
+    hits = []
+
+    def do_GET(self):
+        Handler.hits.append((self.path, self.headers.get("User-Agent")))
+        if self.path == "/slow":
+            time.sleep(SLOW_SECONDS)
+        status = {"/ok": 200, "/slow": 200, "/moved": 301, "/missing": 404, "/robots-no": 403}
+        status = status.get(self.path, 500)
+        try:
+            self.send_response(status)
+            if status == 301:
+                self.send_header("Location", "/ok")
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"hi")
+        except BrokenPipeError:  # the checker stopped waiting (/slow)
+            pass
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(autouse=True)
+def only_this_machine(monkeypatch):
+    """Any name other than 127.0.0.1 fails to resolve: nothing here can reach outside."""
+    resolve = socket.getaddrinfo
+
+    def local_only(host, *args, **kwargs):
+        if host not in {"127.0.0.1", b"127.0.0.1"}:
+            raise socket.gaierror(f"tests may not resolve {host!r}")
+        return resolve(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", local_only)
+
+
+@pytest.fixture
+def server():
+    Handler.hits = []
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture
+def refused():
+    """An address where nothing listens: a port that was free a moment ago."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/"
+
+
+@pytest.fixture
+def listing(vocabulary, server, refused):
+    """A published listing whose every link is on the local server."""
+    organisation = OrganisationFactory(
+        slug="local",
+        website=f"{server}/ok",
+        donate_url=f"{server}/missing",
+        volunteer_url=f"{server}/moved",
+        helpline_url=refused,
+        sources=[],
+        pillars=["recovery"],
+    )
+    Source.objects.create(
+        organisation=organisation, url=f"{server}/error", supports="name", title="Error page"
+    )
+    Source.objects.create(
+        organisation=organisation, url=f"{server}/ok", supports="founding", title="About us"
+    )
+    Assessment.objects.create(
+        organisation=organisation,
+        criterion=Criterion.objects.get(slug="long-standing"),
+        result="met",
+        evidence_url=f"{server}/slow",
+        checked_on="2026-11-01",
+    )
+    return organisation
+
+
+def check_links():
+    out = io.StringIO()
+    call_command("check_links", "--timeout", "0.5", "--retries", "1", "--pause", "0", stdout=out)
+    return out.getvalue()
+
+
+def test_each_answer_is_recorded_per_address(listing, server, refused):
+    output = check_links()
+    checks = {check.url: check for check in LinkCheck.objects.all()}
+    assert set(checks) == {
+        f"{server}/ok",
+        f"{server}/moved",
+        f"{server}/missing",
+        f"{server}/error",
+        f"{server}/slow",
+        refused,
+    }
+    ok, moved = checks[f"{server}/ok"], checks[f"{server}/moved"]
+    assert (ok.status_code, ok.consecutive_failures, ok.final_url) == (200, 0, f"{server}/ok")
+    assert (moved.status_code, moved.consecutive_failures) == (200, 0)
+    assert moved.final_url == f"{server}/ok" and moved.is_moved
+    assert checks[f"{server}/missing"].status_code == 404
+    assert checks[f"{server}/error"].status_code == 500
+    assert "no answer within 0.5 s" in checks[f"{server}/slow"].error
+    assert checks[refused].error == "connection refused"
+    for url in [f"{server}/missing", f"{server}/error", f"{server}/slow", refused]:
+        assert checks[url].consecutive_failures == 1, url
+        assert checks[url].first_failed_at == checks[url].checked_at
+    assert "6 links checked: 2 answered (1 moved), 4 failed (0 dead)" in output
+
+
+def test_the_checker_names_pillars_and_retries_only_what_may_pass(listing, server):
+    check_links()
+    paths = [path for path, _ in Handler.hits]
+    # One retry for a 500 and a timeout; a 404 is final.
+    assert paths.count("/error") == 2
+    assert paths.count("/slow") == 2
+    assert paths.count("/missing") == 1
+    assert all(agent.startswith("PillarsLinkChecker/") for _, agent in Handler.hits)
+
+
+def test_a_link_dead_for_two_checks_leaves_the_profile(client, listing, server, refused, committed):
+    with committed():
+        check_links()
+    html = client.get(listing.get_absolute_url()).text
+    # Failed once: perhaps a passing outage, still shown.
+    assert f'href="{server}/missing"' in html
+    assert f'href="{server}/error"' in html
+
+    with committed():
+        check_links()
+    failed_at = LinkCheck.objects.get(url=refused).first_failed_at
+    html = client.get(listing.get_absolute_url()).text
+    for url in [f"{server}/missing", f"{server}/error", f"{server}/slow", refused]:
+        assert f'href="{url}"' not in html, url
+    assert ">Donate<" not in html
+    assert "Error page" not in html  # the source is left out
+    assert "Evidence page no longer online" in html
+    # What still answers is still shown.
+    assert f'href="{server}/ok" rel="noopener external">Website<' in html
+    assert f'href="{server}/moved" rel="noopener external">Volunteer<' in html
+    assert "About us" in html
+    assert LinkCheck.objects.get(url=refused).consecutive_failures == 2
+    assert LinkCheck.objects.get(url=refused).first_failed_at == failed_at
+    # Curators keep the source.
+    assert listing.sources.filter(url=f"{server}/error").exists()
+
+
+def test_a_link_that_answers_again_is_shown_again(client, listing, server):
+    check_links()
+    check_links()
+    LinkCheck.objects.filter(url=f"{server}/missing").update(url=f"{server}/ok-again")
+    listing.donate_url = f"{server}/ok"
+    listing.save()
+    check_links()
+    assert not LinkCheck.objects.filter(url=f"{server}/ok-again").exists()  # no longer used
+    html = client.get(listing.get_absolute_url()).text
+    assert f'href="{server}/ok" rel="noopener external">Donate<' in html
+
+
+def test_a_recovered_link_starts_counting_failures_again():
+    check = LinkCheck(url="http://127.0.0.1/x")
+    for outcome in [False, False, True]:
+        check.record(links.Outcome(check.url, outcome, 200 if outcome else 500), at=None)
+    assert (check.consecutive_failures, check.first_failed_at, check.is_dead) == (0, None, False)
+
+
+def test_a_site_that_refuses_robots_is_shown_to_curators_but_never_hidden(
+    client, curator, listing, server
+):
+    listing.website = f"{server}/robots-no"
+    listing.save()
+    check_links()
+    check_links()
+    check = LinkCheck.objects.get(url=f"{server}/robots-no")
+    assert (check.status_code, check.consecutive_failures) == (403, 0)
+    assert f'href="{server}/robots-no"' in client.get(listing.get_absolute_url()).text
+    client.force_login(curator)
+    assert "HTTP 403 Forbidden" in client.get(reverse("admin:orgs_brokenlink_changelist")).text
+
+
+def test_archived_listings_links_are_not_checked(vocabulary, server):
+    OrganisationFactory(website=f"{server}/ok", sources=[], status="archived")
+    check_links()
+    assert not LinkCheck.objects.exists()
+    assert Handler.hits == []
+
+
+def test_curators_get_a_queue_of_broken_or_moved_links_with_who_uses_them(
+    client, curator, listing, server, refused
+):
+    other = OrganisationFactory(name="Other Trust", website=f"{server}/missing", sources=[])
+    check_links()
+    check_links()
+    client.force_login(curator)
+    response = client.get(reverse("admin:orgs_brokenlink_changelist"))
+    assert response.status_code == 200
+    html = response.text
+    for url in [f"{server}/missing", f"{server}/error", f"{server}/slow", refused]:
+        assert url in html
+    assert f"{server}/moved" in html  # moved, with where it leads
+    assert "HTTP 404 Not Found" in html
+    row = html[html.index(f"{server}/missing") :]
+    row = row[: row.index("</tr>")]
+    for organisation in [listing, other]:
+        change = reverse("admin:orgs_organisation_change", args=[organisation.pk])
+        assert f'<a href="{change}">{organisation.name}</a>' in row
+    # Links that answer where they were are not in the queue.
+    assert f'class="field-url">{server}/ok<' not in html
+    dead = client.get(reverse("admin:orgs_brokenlink_changelist") + "?problem=dead").text
+    assert refused in dead and f"{server}/moved" not in dead
+
+
+def test_the_checker_cannot_reach_an_outside_address_here():
+    outcome = links.Checker(timeout=0.5, retries=0).check("https://example.org/")
+    assert not outcome.ok
+    assert outcome.error == "the site's name does not resolve"
+    assert urlsplit(outcome.url).hostname == "example.org"
