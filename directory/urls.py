@@ -1,4 +1,4 @@
-"""Top-level URLs: the admin and the public directory."""
+"""Top-level URLs: the admin, the public directory and its open data."""
 
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -19,5 +19,6 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("robots.txt", RobotsView.as_view(), name="robots"),
     path("bench/bare", bench_bare, name="bench_bare"),
+    path("", include("orgs.opendata.urls")),
     path("", include("orgs.urls")),
 ]

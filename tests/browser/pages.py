@@ -27,6 +27,8 @@ PAGES = [
     ("correction", f"/organisations/{PROFILE}/correction/"),
     ("suggest-errors", "POST /suggest/"),
     ("not-found", "/organisations/no-such-organisation/"),
+    ("open-data", "/data/"),
+    ("api-docs", "/api/v1/docs/"),
 ]
 
 
