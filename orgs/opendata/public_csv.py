@@ -10,6 +10,7 @@ whatever the curators' export may add to it."""
 import csv
 
 from ..csv_format import COLUMNS, escape_formula, format_criteria, format_sources, join_list
+from ..csv_import import TEXT_COLUMNS as CURATOR_TEXT_COLUMNS
 
 # The curators' columns the public file keeps, in the curators' order. ``status`` is left out:
 # every listing in it is published, and where a listing is in curation is the curators' business.
@@ -42,25 +43,9 @@ PUBLIC_COLUMNS = [
     "sources",
     "criteria",
 ]
-# Cells that are the listing's field of the same name, as it is.
-TEXT_COLUMNS = [
-    "name",
-    "summary",
-    "description",
-    "tags",
-    "organisation_type",
-    "website",
-    "donate_url",
-    "volunteer_url",
-    "registration_regulator",
-    "registration_number",
-    "registration_url",
-    "email",
-    "phone",
-    "helpline_name",
-    "helpline_phone",
-    "helpline_url",
-]
+# Cells that are the listing's field of the same name, as it is (the curators' text columns
+# this file keeps).
+TEXT_COLUMNS = [column for column in CURATOR_TEXT_COLUMNS if column in PUBLIC_COLUMNS]
 assert set(PUBLIC_COLUMNS) <= set(COLUMNS), "the public columns are the curators' columns"
 
 
