@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 DEV := DEBUG=1
 
 .PHONY: install run test test-sqlite test-postgres test-browser system-tools lint format lock \
-	superuser clean bench bench-import lighthouse
+	superuser clean bench bench-import lighthouse load chaos
 
 $(INSTALLED): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -98,6 +98,16 @@ lighthouse: install
 # CSV import of 10,000 synthetic listings, new then unchanged, on both databases.
 bench-import: install
 	bin/bench-import
+
+# gunicorn (gunicorn.conf.py) + PostgreSQL + Redis under wrk, 100 clients for 60 s: the bare
+# view, then the mix of pages; prints throughput, p50/p99, errors (docs/deploy.md). Needs wrk.
+load: install
+	bin/load
+
+# What visitors get while the database freezes and stops, the cache fills, a worker is killed
+# and two imports collide (prints; asserts nothing; not in CI).
+chaos: install
+	bin/chaos
 
 # Re-pin dependencies after changing pyproject.toml.
 lock:

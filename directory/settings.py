@@ -56,12 +56,15 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "drf_spectacular",
     "orgs",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "orgs.middleware.SecurityHeadersMiddleware",
+    "orgs.opendata.middleware.OpenDataMiddleware",
     "csp.middleware.CSPMiddleware",
     "orgs.middleware.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -225,6 +228,8 @@ ORGS_SUBMISSIONS_PER_HOUR = int(os.environ.get("ORGS_SUBMISSIONS_PER_HOUR", "5")
 # The public address of the site, e.g. https://pillars.example.org (no trailing slash), for
 # canonical links, OpenGraph and the sitemap; blank: the address of the request.
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# /bench/bare, the ceiling `make load` compares pages with; off (404) unless BENCH_BARE_VIEW=1.
+BENCH_BARE_VIEW = env_bool("BENCH_BARE_VIEW")
 # Kosovo has no ISO 3166 code yet; "XK" is the code the EU, the UN's own lists and most
 # registers use for it, and the seeded directory uses it too.
 COUNTRIES_OVERRIDE = {"XK": "Kosovo"}
@@ -297,6 +302,38 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+# Open data (README, "Open data"): the read-only JSON API at /api/v1/ (orgs/opendata/).
+# Requests one client address may make to it a minute, counted in the shared "default" cache.
+API_REQUESTS_PER_MINUTE = int(os.environ.get("API_REQUESTS_PER_MINUTE", "120"))
+REST_FRAMEWORK = {
+    # JSON only: the documentation is a server-rendered page (/api/v1/docs/), so no API page
+    # needs scripts or styles the Content-Security-Policy would have to allow.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    # Public and read-only: no sessions or users (so no CSRF), nothing to permit.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_CLASSES": ["orgs.opendata.rest.AddressRateThrottle"],
+    "EXCEPTION_HANDLER": "orgs.opendata.rest.json_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Pillars open data API",
+    "DESCRIPTION": (
+        "The published listings of Pillars, a vetted directory of long-standing "
+        "anti-trafficking organisations, read-only; also as Open Referral HSDS 3.1 under "
+        "/api/v1/hsds/. Data licence: CC BY 4.0 (cite Pillars). Rate limit per address; 429 "
+        "with Retry-After beyond it."
+    ),
+    "VERSION": "1.0.0",
+    "LICENSE": {"name": "Data: CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+}
+
 PERMISSIONS_POLICY = (
     "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
     "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=(), "

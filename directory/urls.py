@@ -1,4 +1,4 @@
-"""Top-level URLs: the admin and the public directory."""
+"""Top-level URLs: the admin, the public directory and its open data."""
 
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from orgs import health
 from orgs.sitemaps import SITEMAPS
-from orgs.views import RobotsView
+from orgs.views import RobotsView, bench_bare
 
 admin.site.site_header = "Pillars curation"
 admin.site.site_title = "Pillars curation"
@@ -18,5 +18,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("robots.txt", RobotsView.as_view(), name="robots"),
+    path("bench/bare", bench_bare, name="bench_bare"),
+    path("", include("orgs.opendata.urls")),
     path("", include("orgs.urls")),
 ]

@@ -6,7 +6,12 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse, reverse_lazy
@@ -357,3 +362,11 @@ class CorrectionThanksView(DetailView):
 
     def get_queryset(self):
         return Organisation.objects.published()
+
+
+def bench_bare(request):
+    """The ceiling `make load` measures the real pages against: every middleware, no database,
+    no template. Not found unless BENCH_BARE_VIEW is set (never in production)."""
+    if not settings.BENCH_BARE_VIEW:
+        raise Http404
+    return HttpResponse("bare", content_type="text/plain")

@@ -14,9 +14,18 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from orgs import caching
 from orgs.management.commands.load_directory import DEFAULT_FILE, Command
-from orgs.models import Organisation
+from orgs.models import (
+    Assessment,
+    Criterion,
+    ExploitationForm,
+    Language,
+    OperatingCountry,
+    Organisation,
+    Pillar,
+    Population,
+)
 
-from .factories import OrganisationFactory
+from .factories import CorrectionFactory, OrganisationFactory, OrganisationSuggestionFactory
 
 # Several connections writing at once need a database server: these run in the PostgreSQL
 # half of `make test` (SQLite has one writer by design), and are not collected on SQLite.
@@ -172,3 +181,73 @@ def committed(django_capture_on_commit_callbacks):
         return django_capture_on_commit_callbacks(execute=True)
 
     return commit
+
+
+# Open data (issue 17): a directory holding everything that must never be published.
+SECRET_CURATOR = "curator-secret-name"
+SECRET_SENDER = "sender-secret@example.net"
+HIDDEN_SLUGS = ["hidden-draft", "waiting-review", "old-archive"]
+
+
+@pytest.fixture
+def open_directory(vocabulary):
+    """Two published listings with every public fact, vetting checked by a curator with a
+    public note; a draft, a listing in review and an archived one; a suggestion and a
+    correction from senders who gave their email. ``SECRET_*`` and ``HIDDEN_SLUGS`` must
+    never appear in open data."""
+    curator = User.objects.create_user(SECRET_CURATOR, password="x", is_staff=True)
+    harbour = OrganisationFactory(
+        name="Harbour Trust",
+        slug="harbour-trust",
+        summary="Runs safe houses and long-term support for survivors in Bristol.",
+        description="Safe houses, then years of support.",
+        tags="safe houses, aftercare",
+        founded=1995,
+        hq_country="GB",
+        email="hello@harbour.example.org",
+        phone="+44 117 496 0000",
+        helpline_name="Harbour line",
+        helpline_phone="0800 000 0000",
+        helpline_url="https://harbour.example.org/line",
+        donate_url="https://harbour.example.org/give",
+        registration_regulator="Charity Commission",
+        registration_number="1234567",
+        registration_url="https://register.example.org/1234567",
+        pillars=["recovery", "education"],
+        countries=["GB", "IE"],
+        criteria_met=["long-standing", "registered"],
+    )
+    harbour.exploitation_forms.set(ExploitationForm.objects.all()[:2])
+    harbour.populations.set(Population.objects.all()[:2])
+    harbour.languages.set(Language.objects.filter(code__in=["en", "ro"]))
+    Assessment.objects.filter(organisation=harbour).update(
+        checked_by=curator, note="Registered since 1996."
+    )
+    Assessment.objects.create(
+        organisation=harbour,
+        criterion=Criterion.objects.get(slug="local-partners"),
+        result=Assessment.Result.UNKNOWN,
+        note="Asked them in March.",
+        checked_by=curator,
+    )
+    beacon = OrganisationFactory(
+        name="Beacon Network",
+        slug="beacon-network",
+        founded=2010,
+        hq_country="NP",
+        pillars=["policy"],
+        countries=["NP", "IN"],
+        criteria_met=["long-standing"],
+    )
+    Organisation.objects.filter(pk__in=[harbour.pk, beacon.pk]).update(status_changed_by=curator)
+    hidden = [
+        OrganisationFactory(name="Hidden Draft", slug="hidden-draft", status="draft"),
+        OrganisationFactory(name="Waiting Review", slug="waiting-review", status="review"),
+        OrganisationFactory(name="Old Archive", slug="old-archive", status="archived"),
+    ]
+    for organisation in hidden:
+        organisation.pillars.set(Pillar.objects.all())
+        OperatingCountry.objects.create(organisation=organisation, country="FR")
+    OrganisationSuggestionFactory(email=SECRET_SENDER, pillars=["recovery"])
+    CorrectionFactory(organisation=harbour, email=SECRET_SENDER)
+    return {"published": [harbour, beacon], "hidden": hidden, "curator": curator}

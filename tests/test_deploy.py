@@ -1,11 +1,15 @@
-"""Production settings are safe: the deploy checks pass, and nothing runs without a secret."""
+"""Production settings are safe: the deploy checks pass (with the environment docs/deploy.md
+gives), nothing runs without a secret, and every variable the code reads is documented."""
 
 import os
+import re
+import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+DEPLOY_GUIDE = ROOT / "docs" / "deploy.md"
 
 
 def manage(*args, **env):
@@ -53,3 +57,50 @@ def test_debug_is_off_unless_asked_for():
         SECRET_KEY="x" * 60,
     )
     assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
+
+
+def test_the_bare_benchmark_view_is_not_found_unless_enabled(client, settings):
+    assert not settings.BENCH_BARE_VIEW
+    assert client.get("/bench/bare").status_code == 404
+    settings.BENCH_BARE_VIEW = True
+    response = client.get("/bench/bare")
+    assert response.status_code == 200
+    assert response.content == b"bare"
+
+
+def test_the_bare_benchmark_view_is_off_by_default_in_production():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.BENCH_BARE_VIEW)",
+        DEBUG="0",
+        SECRET_KEY="x" * 60,
+    )
+    assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
+
+
+def documented_environment():
+    """The /etc/pillars/env block of docs/deploy.md, as a dict."""
+    block = DEPLOY_GUIDE.read_text().split("# /etc/pillars/env\n", 1)[1].split("```", 1)[0]
+    return dict(line.split("=", 1) for line in block.splitlines() if "=" in line and line[0] != "#")
+
+
+def test_check_deploy_is_clean_with_the_environment_in_the_deployment_guide():
+    environment = documented_environment()
+    assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS", "BEHIND_PROXY"} <= set(
+        environment
+    )
+    environment["SECRET_KEY"] = secrets.token_urlsafe(64)  # the guide's is a placeholder
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **environment)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_every_environment_variable_the_site_or_gunicorn_reads_is_in_the_deployment_guide():
+    pattern = re.compile(r"(?:environ\.get|environ\[|env_bool|env_list)\(?\s*\"([A-Z_]+)\"")
+    names = set()
+    for source in ["directory/settings.py", "gunicorn.conf.py"]:
+        names |= set(pattern.findall((ROOT / source).read_text()))
+    assert {"DATABASE_URL", "REDIS_URL", "WEB_CONCURRENCY", "GUNICORN_THREADS"} <= names
+    guide = DEPLOY_GUIDE.read_text()
+    assert [name for name in sorted(names) if f"`{name}`" not in guide] == []

@@ -30,6 +30,8 @@ PAGES = [
     ("correction-thanks", f"/organisations/{PROFILE}/correction/thanks/"),
     ("suggest-errors", "POST /suggest/"),
     ("not-found", "/organisations/no-such-organisation/"),
+    ("open-data", "/data/"),
+    ("api-docs", "/api/v1/docs/"),
 ]
 
 
