@@ -7,9 +7,10 @@ from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
 
 from orgs.models import Organisation, Pillar, Source
+
+from .conftest import kept_for_the_class
 
 pytestmark = pytest.mark.django_db
 
@@ -175,18 +176,12 @@ def test_a_listing_headquartered_in_kosovo_loads_and_has_a_country_page(
 
 @pytest.fixture(scope="class")
 def loaded(django_db_setup, django_db_blocker):
-    """The seeded file loaded once for the class, in a transaction rolled back after its last
-    test. Each test's own transaction nests inside it and is rolled back to this state, as
-    with Django's ``TestCase.setUpTestData``: a first load costs seconds, and every test
-    here would otherwise begin with one."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        load()
-    yield
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+    """The seeded file loaded once for the class: every test here would otherwise begin with
+    a first load, which takes seconds (more on PostgreSQL)."""
+    with kept_for_the_class(django_db_blocker):
+        with django_db_blocker.unblock():
+            load()
+        yield
 
 
 @pytest.mark.usefixtures("loaded")
