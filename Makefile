@@ -32,10 +32,12 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The two runs go side by side, one per core (each is mostly one Python process waiting on its
+# database): each has its own database, Redis, live server and screenshot folder. Each run's
+# output is printed whole when it ends (--output-sync); either failing fails `make test`.
 test: lint system-tools
 	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory --jobs=2 --output-sync=target test-sqlite test-postgres
 
 # Both runs start a throwaway Redis (bin/with-redis) for the shared-cache tests. Outside CI a
 # machine without redis-server runs without it, those tests skipping loudly; under CI=true they fail.

@@ -2,12 +2,13 @@
 whose staff have given their second factor."""
 
 import json
+from contextlib import contextmanager
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -29,7 +30,13 @@ from .factories import CorrectionFactory, OrganisationFactory, OrganisationSugge
 
 # Several connections writing at once need a database server: these run in the PostgreSQL
 # half of `make test` (SQLite has one writer by design), and are not collected on SQLite.
-collect_ignore = [] if connection.vendor == "postgresql" else ["test_concurrency.py"]
+POSTGRESQL_ONLY = ["test_concurrency.py"]
+# These start their own servers on databases of their own (gunicorn on a scratch SQLite file;
+# the outage and backup drills on a throwaway PostgreSQL server each), so the run's database
+# plays no part in them: they run once, in the SQLite half, the shorter of the two that
+# `make test` runs side by side.
+OWN_SERVERS = ["test_backup.py", "test_gunicorn.py", "test_outage.py"]
+collect_ignore = OWN_SERVERS if connection.vendor == "postgresql" else POSTGRESQL_ONLY
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +58,23 @@ def fresh_cache(request):
     clear()
     yield
     clear()
+
+
+@contextmanager
+def kept_for_the_class(django_db_blocker):
+    """In a class-scoped fixture: what the fixture writes inside this block is seen by every
+    test of the class and rolled back after its last one. Each test's own transaction nests
+    in this one and rolls back to it, as with Django's ``TestCase.setUpTestData``: data that
+    takes seconds to make (the seeded directory, dozens of listings) is made once."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 def verify_second_factor(client, user):

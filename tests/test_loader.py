@@ -10,6 +10,8 @@ from django.core.management import CommandError, call_command
 
 from orgs.models import Organisation, Pillar, Source
 
+from .conftest import kept_for_the_class
+
 pytestmark = pytest.mark.django_db
 
 
@@ -55,71 +57,6 @@ def test_loading_publishes_the_seeded_directory(seed_data):
     assert stop.pillars.filter(slug="intelligence").exists()
 
 
-def test_loading_twice_changes_and_duplicates_nothing(seed_data):
-    load()
-    before = {o.slug: (o.updated_at, o.snapshot()) for o in Organisation.objects.all()}
-    sources = Source.objects.count()
-    load()
-    after = {o.slug: (o.updated_at, o.snapshot()) for o in Organisation.objects.all()}
-    assert after == before
-    assert Source.objects.count() == sources
-
-
-def test_reloading_keeps_a_curators_edit(seed_data):
-    load()
-    organisation = Organisation.objects.get(slug="stop-the-traffik")
-    organisation.summary = "Edited by a curator."
-    organisation.save()
-    load()
-    assert Organisation.objects.get(slug="stop-the-traffik").summary == "Edited by a curator."
-
-
-def test_reloading_keeps_a_curators_change_of_pillars(seed_data):
-    load()
-    organisation = Organisation.objects.get(slug="stop-the-traffik")
-    organisation.pillars.set(Pillar.objects.filter(slug="policy"))
-    load()
-    assert [p.slug for p in organisation.pillars.all()] == ["policy"]
-
-
-def test_reloading_does_not_bring_back_an_archived_listing(seed_data):
-    load()
-    Organisation.objects.filter(slug="polaris").update(status=Organisation.Status.ARCHIVED)
-    load()
-    assert Organisation.objects.get(slug="polaris").status == Organisation.Status.ARCHIVED
-    assert not Organisation.objects.published().filter(slug="polaris").exists()
-
-
-def test_reloading_updates_an_untouched_listing_from_a_changed_file(seed_data, tmp_path):
-    load()
-    seed_data["organisations"][0]["summary"] = "A corrected summary."
-    load(write(tmp_path, seed_data))
-    slug = seed_data["organisations"][0]["slug"]
-    assert Organisation.objects.get(slug=slug).summary == "A corrected summary."
-
-
-def test_each_load_that_writes_a_listing_records_it_once_with_its_lists(seed_data, tmp_path):
-    def pillars_of(record):
-        return sorted(row.pillar.slug for row in record.pillars.all())
-
-    load()
-    stop = Organisation.objects.get(slug="stop-the-traffik")
-    (created,) = stop.history.all()
-    assert created.history_type == "+"
-    assert created.history_change_reason == "Loaded from the seeded directory"
-    assert created.summary == stop.summary
-    assert pillars_of(created) == sorted(p.slug for p in stop.pillars.all())
-
-    record = next(r for r in seed_data["organisations"] if r["slug"] == "stop-the-traffik")
-    record["pillars"] = ["policy"]
-    load(write(tmp_path, seed_data))
-    load(write(tmp_path, seed_data))
-    updated, first = stop.history.all()
-    assert (updated.history_type, first.history_id) == ("~", created.history_id)
-    assert pillars_of(updated) == ["policy"]
-    assert pillars_of(first) == pillars_of(created) != ["policy"]
-
-
 def test_a_bad_record_loads_nothing_and_names_the_problem(seed_data, tmp_path):
     seed_data["organisations"][1]["pillars"] = ["rescue"]
     seed_data["organisations"][2]["founded"] = 1066
@@ -131,13 +68,6 @@ def test_a_bad_record_loads_nothing_and_names_the_problem(seed_data, tmp_path):
     assert "founded" in message
     assert "needs at least one source" in message
     assert Organisation.objects.count() == 0
-
-
-def test_loading_never_overwrites_a_curated_pillar_description(seed_data):
-    load()
-    Pillar.objects.filter(slug="policy").update(description="Curated words.")
-    load()
-    assert Pillar.objects.get(slug="policy").description == "Curated words."
 
 
 # --- Issue 14: source kinds and titles, curator notes, every criterion assessed -----------
@@ -227,34 +157,6 @@ def test_a_listing_loaded_before_kinds_and_titles_existed_is_still_untouched(see
     assert Organisation.objects.get(slug="stop-the-traffik").curator_note.startswith("Asked")
 
 
-def test_a_curators_source_kind_is_kept_by_the_next_load(seed_data, tmp_path):
-    load()
-    stop = Organisation.objects.get(slug="stop-the-traffik")
-    stop.sources.filter(pk=stop.sources.first().pk).update(kind="register")
-    with_issue_14_fields(stop_record(seed_data))
-    load(write(tmp_path, seed_data))
-    assert stop.sources.first().kind == "register"
-    assert stop.curator_note == ""
-
-
-def test_an_assessment_the_loader_wrote_is_updated_one_a_curator_changed_is_not(
-    seed_data, tmp_path
-):
-    load()
-    asi = Organisation.objects.get(slug="anti-slavery-international")
-    registered = asi.assessments.get(criterion__slug="registered")
-    registered.note = "A curator's words."
-    registered.save()
-    record = next(r for r in seed_data["organisations"] if r["slug"] == asi.slug)
-    record["criteria"]["long-standing"]["evidence_url"] = "https://www.antislavery.org/history"
-    record["criteria"]["registered"]["note"] = "The file's words."
-    load(write(tmp_path, seed_data))
-    assert asi.assessments.get(criterion__slug="long-standing").evidence_url == (
-        "https://www.antislavery.org/history"
-    )
-    assert asi.assessments.get(criterion__slug="registered").note == "A curator's words."
-
-
 def test_a_listing_headquartered_in_kosovo_loads_and_has_a_country_page(
     seed_data, tmp_path, client
 ):
@@ -267,3 +169,103 @@ def test_a_listing_headquartered_in_kosovo_loads_and_has_a_country_page(
     assert response.status_code == 200
     assert "Kosovo" in response.text
     assert "STOP THE TRAFFIK" in response.text
+
+
+# --- Reloading: each test starts where a first load of the seeded file leaves the database ---
+
+
+@pytest.fixture(scope="class")
+def loaded(django_db_setup, django_db_blocker):
+    """The seeded file loaded once for the class: every test here would otherwise begin with
+    a first load, which takes seconds (more on PostgreSQL)."""
+    with kept_for_the_class(django_db_blocker):
+        with django_db_blocker.unblock():
+            load()
+        yield
+
+
+@pytest.mark.usefixtures("loaded")
+class TestReloading:
+    def test_loading_twice_changes_and_duplicates_nothing(self, seed_data):
+        before = {o.slug: (o.updated_at, o.snapshot()) for o in Organisation.objects.all()}
+        sources = Source.objects.count()
+        load()
+        after = {o.slug: (o.updated_at, o.snapshot()) for o in Organisation.objects.all()}
+        assert after == before
+        assert Source.objects.count() == sources
+
+    def test_reloading_keeps_a_curators_edit(self, seed_data):
+        organisation = Organisation.objects.get(slug="stop-the-traffik")
+        organisation.summary = "Edited by a curator."
+        organisation.save()
+        load()
+        assert Organisation.objects.get(slug="stop-the-traffik").summary == "Edited by a curator."
+
+    def test_reloading_keeps_a_curators_change_of_pillars(self, seed_data):
+        organisation = Organisation.objects.get(slug="stop-the-traffik")
+        organisation.pillars.set(Pillar.objects.filter(slug="policy"))
+        load()
+        assert [p.slug for p in organisation.pillars.all()] == ["policy"]
+
+    def test_reloading_does_not_bring_back_an_archived_listing(self, seed_data):
+        Organisation.objects.filter(slug="polaris").update(status=Organisation.Status.ARCHIVED)
+        load()
+        assert Organisation.objects.get(slug="polaris").status == Organisation.Status.ARCHIVED
+        assert not Organisation.objects.published().filter(slug="polaris").exists()
+
+    def test_reloading_updates_an_untouched_listing_from_a_changed_file(self, seed_data, tmp_path):
+        seed_data["organisations"][0]["summary"] = "A corrected summary."
+        load(write(tmp_path, seed_data))
+        slug = seed_data["organisations"][0]["slug"]
+        assert Organisation.objects.get(slug=slug).summary == "A corrected summary."
+
+    def test_each_load_that_writes_a_listing_records_it_once_with_its_lists(
+        self, seed_data, tmp_path
+    ):
+        def pillars_of(record):
+            return sorted(row.pillar.slug for row in record.pillars.all())
+
+        stop = Organisation.objects.get(slug="stop-the-traffik")
+        (created,) = stop.history.all()
+        assert created.history_type == "+"
+        assert created.history_change_reason == "Loaded from the seeded directory"
+        assert created.summary == stop.summary
+        assert pillars_of(created) == sorted(p.slug for p in stop.pillars.all())
+
+        record = next(r for r in seed_data["organisations"] if r["slug"] == "stop-the-traffik")
+        record["pillars"] = ["policy"]
+        load(write(tmp_path, seed_data))
+        load(write(tmp_path, seed_data))
+        updated, first = stop.history.all()
+        assert (updated.history_type, first.history_id) == ("~", created.history_id)
+        assert pillars_of(updated) == ["policy"]
+        assert pillars_of(first) == pillars_of(created) != ["policy"]
+
+    def test_loading_never_overwrites_a_curated_pillar_description(self, seed_data):
+        Pillar.objects.filter(slug="policy").update(description="Curated words.")
+        load()
+        assert Pillar.objects.get(slug="policy").description == "Curated words."
+
+    def test_a_curators_source_kind_is_kept_by_the_next_load(self, seed_data, tmp_path):
+        stop = Organisation.objects.get(slug="stop-the-traffik")
+        stop.sources.filter(pk=stop.sources.first().pk).update(kind="register")
+        with_issue_14_fields(stop_record(seed_data))
+        load(write(tmp_path, seed_data))
+        assert stop.sources.first().kind == "register"
+        assert stop.curator_note == ""
+
+    def test_an_assessment_the_loader_wrote_is_updated_one_a_curator_changed_is_not(
+        self, seed_data, tmp_path
+    ):
+        asi = Organisation.objects.get(slug="anti-slavery-international")
+        registered = asi.assessments.get(criterion__slug="registered")
+        registered.note = "A curator's words."
+        registered.save()
+        record = next(r for r in seed_data["organisations"] if r["slug"] == asi.slug)
+        record["criteria"]["long-standing"]["evidence_url"] = "https://www.antislavery.org/history"
+        record["criteria"]["registered"]["note"] = "The file's words."
+        load(write(tmp_path, seed_data))
+        assert asi.assessments.get(criterion__slug="long-standing").evidence_url == (
+            "https://www.antislavery.org/history"
+        )
+        assert asi.assessments.get(criterion__slug="registered").note == "A curator's words."

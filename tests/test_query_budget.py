@@ -6,14 +6,18 @@ page's own statements count (the embedded database cache adds its reads and writ
 directory's version and of kept pages, orgs/caching.py); the directory's words (spelling.py),
 which each process reads every few minutes, are read before counting."""
 
+import json
+
 import pytest
 from django.core.cache import caches
 from django.urls import reverse
 
 from orgs import caching
+from orgs.management.commands.load_directory import DEFAULT_FILE, Command
 from orgs.models import ExploitationForm, Language, Population, Source
 from orgs.search import spelling
 
+from .conftest import kept_for_the_class
 from .factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,18 +69,21 @@ def rich_organisations(count):
     return organisations
 
 
-@pytest.mark.parametrize(("organisations", "page_size"), [(1, 20), (45, 20), (45, 5), (45, 50)])
-def test_listing_query_count_is_fixed(
-    client, vocabulary, django_assert_num_queries, settings, organisations, page_size
-):
+def assert_listing_query_count_is_fixed(client, django_assert_num_queries, settings, page_size):
     settings.ORGS_PAGE_SIZE = page_size
-    rich_organisations(organisations)
     url = "/organisations/?pillar=recovery&country=GB&q=organisation&sort=founded"
     spelling.vocabulary()
     with django_assert_num_queries(LISTING_QUERIES):
         client.get(url)
     with django_assert_num_queries(CACHED_LISTING_QUERIES):
         client.get(url)
+
+
+def test_listing_query_count_is_fixed_with_one_listing(
+    client, vocabulary, django_assert_num_queries, settings
+):
+    rich_organisations(1)
+    assert_listing_query_count_is_fixed(client, django_assert_num_queries, settings, 20)
 
 
 def test_listing_with_no_results_uses_the_same_budget(
@@ -112,44 +119,35 @@ def test_profile_query_count_is_fixed(client, vocabulary, django_assert_num_quer
         client.get(organisation.get_absolute_url())
 
 
-@pytest.mark.parametrize("organisations", [0, 30])
-def test_home_query_count_is_fixed(client, vocabulary, django_assert_num_queries, organisations):
-    rich_organisations(organisations)
+def test_home_query_count_is_fixed(client, vocabulary, django_assert_num_queries):
     with django_assert_num_queries(HOME_QUERIES):
         client.get("/")
 
 
-@pytest.mark.parametrize("organisations", [1, 30])
-def test_pillar_page_query_count_is_fixed(
-    client, vocabulary, django_assert_num_queries, organisations
-):
-    rich_organisations(organisations)
+def test_pillar_page_query_count_is_fixed(client, vocabulary, django_assert_num_queries):
+    rich_organisations(1)
     with django_assert_num_queries(PILLAR_QUERIES):
         client.get(reverse("orgs:pillar", args=["recovery"]))
 
 
-@pytest.mark.parametrize("organisations", [0, 30])
-def test_methodology_page_needs_two_queries(
-    client, vocabulary, django_assert_num_queries, organisations
-):
-    rich_organisations(organisations)
+def test_methodology_page_needs_two_queries(client, vocabulary, django_assert_num_queries):
     # the criteria; the directory's vetting totals.
     with django_assert_num_queries(2):
         client.get(reverse("orgs:methodology"))
 
 
-@pytest.mark.parametrize("organisations", [0, 30])
-def test_country_pages_query_counts_are_fixed(
-    client, vocabulary, django_assert_num_queries, organisations
-):
-    rich_organisations(organisations)
+def assert_country_pages_query_counts_are_fixed(client, django_assert_num_queries, empty):
     # the pillars; every country with its total and per-pillar counts (map and grid).
     with django_assert_num_queries(2):
         client.get(reverse("orgs:countries"))
     # count, page, the page's pillars and countries, coverage by pillar (no page, no pillars,
     # no countries when empty).
-    with django_assert_num_queries(5 if organisations else 2):
+    with django_assert_num_queries(2 if empty else 5):
         client.get(reverse("orgs:country", args=["gb"]))
+
+
+def test_country_pages_query_counts_are_fixed(client, vocabulary, django_assert_num_queries):
+    assert_country_pages_query_counts_are_fixed(client, django_assert_num_queries, empty=True)
 
 
 @pytest.mark.parametrize("compared", [2, 4])
@@ -158,3 +156,48 @@ def test_comparison_query_count_is_fixed(client, vocabulary, django_assert_num_q
     with django_assert_num_queries(COMPARE_QUERIES):
         response = client.get(reverse("orgs:compare"), {"o": slugs})
     assert len(response.context["comparison"].organisations) == compared
+
+
+# The same pages over many listings, made once per class (they take a tenth of a second or more
+# each on PostgreSQL); each test's own transaction is rolled back to them.
+
+
+@pytest.fixture(scope="class")
+def many(request, django_db_setup, django_db_blocker):
+    with kept_for_the_class(django_db_blocker):
+        with django_db_blocker.unblock():
+            Command().load_vocabularies(json.loads(DEFAULT_FILE.read_text(encoding="utf-8")))
+            rich_organisations(request.cls.listings)
+        yield
+
+
+@pytest.mark.usefixtures("many")
+class TestWith45Listings:
+    listings = 45
+
+    @pytest.mark.parametrize("page_size", [20, 5, 50])
+    def test_listing_query_count_is_fixed(
+        self, client, django_assert_num_queries, settings, page_size
+    ):
+        assert_listing_query_count_is_fixed(client, django_assert_num_queries, settings, page_size)
+
+
+@pytest.mark.usefixtures("many")
+class TestWith30Listings:
+    listings = 30
+
+    def test_home_query_count_is_fixed(self, client, django_assert_num_queries):
+        with django_assert_num_queries(HOME_QUERIES):
+            client.get("/")
+
+    def test_pillar_page_query_count_is_fixed(self, client, django_assert_num_queries):
+        with django_assert_num_queries(PILLAR_QUERIES):
+            client.get(reverse("orgs:pillar", args=["recovery"]))
+
+    def test_methodology_page_needs_two_queries(self, client, django_assert_num_queries):
+        # the criteria; the directory's vetting totals.
+        with django_assert_num_queries(2):
+            client.get(reverse("orgs:methodology"))
+
+    def test_country_pages_query_counts_are_fixed(self, client, django_assert_num_queries):
+        assert_country_pages_query_counts_are_fixed(client, django_assert_num_queries, empty=False)
