@@ -396,9 +396,9 @@ QUERY_BUDGETS = {
     # four taxonomies, the count, the page, seven prefetched relations
     "/api/v1/hsds/organizations/": 4 + 2 + 7,
     "/api/v1/hsds/services/": 4 + 2 + 7,
-    # four taxonomies, the slugs, the listing, seven prefetched relations
-    "/api/v1/hsds/organizations/{org_id}/": 4 + 1 + 1 + 7,
-    "/api/v1/hsds/services/{service_id}/": 4 + 1 + 1 + 7,
+    # four taxonomies, the listing found by its id, seven prefetched relations
+    "/api/v1/hsds/organizations/{org_id}/": 4 + 1 + 7,
+    "/api/v1/hsds/services/{service_id}/": 4 + 1 + 7,
     "/api/v1/hsds/taxonomies/": 4,
     "/api/v1/hsds/taxonomy_terms/": 4,
     "/api/v1/hsds/taxonomies/{taxonomy_id}/": 4,

@@ -304,15 +304,13 @@ class HsdsMixin:
     def published(self):
         return Organisation.objects.published().with_profile_relations().order_by("slug")
 
-    def published_by_id(self, make_id, wanted):
-        """The published listing whose HSDS id (made by ``make_id`` from its slug) is
-        ``wanted``. Ids are derived from slugs, so they are matched against every published
-        slug (one narrow query)."""
-        wanted = str(wanted)
-        for slug in Organisation.objects.published().values_list("slug", flat=True):
-            if make_id(slug) == wanted:
-                return self.published().get(slug=slug)
-        raise Http404("No published organisation has this id.")
+    def published_by_id(self, field, wanted):
+        """The published listing whose HSDS id kept in ``field`` is ``wanted`` (one indexed
+        query, and its relations)."""
+        try:
+            return self.published().get(**{field: wanted})
+        except Organisation.DoesNotExist as error:
+            raise Http404("No published organisation has this id.") from error
 
     def paginated(self, items, build):
         page = self.paginate_queryset(items)
@@ -368,7 +366,7 @@ class HsdsOrganizationListView(HsdsMixin, generics.GenericAPIView):
 class HsdsOrganizationView(HsdsMixin, APIView):
     @hsds_one("hsds_organization_retrieve", "One HSDS organization")
     def get(self, request, id):
-        organisation = self.published_by_id(hsds.organization_id, id)
+        organisation = self.published_by_id("hsds_organization_uuid", id)
         return Response(self.exporter().organization(organisation))
 
 
@@ -382,7 +380,7 @@ class HsdsServiceListView(HsdsMixin, generics.GenericAPIView):
 class HsdsServiceView(HsdsMixin, APIView):
     @hsds_one("hsds_service_retrieve", "One HSDS service, with its organization")
     def get(self, request, id):
-        organisation = self.published_by_id(hsds.service_id, id)
+        organisation = self.published_by_id("hsds_service_uuid", id)
         return Response(self.exporter().service(organisation, with_organization=True))
 
 
