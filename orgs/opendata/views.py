@@ -26,6 +26,7 @@ from ..models import (
     Pillar,
     Population,
 )
+from ..views import SearchResults
 from . import hsds
 from .rest import BadParameters, HsdsPagination, PagePagination
 from .serializers import (
@@ -106,16 +107,30 @@ class OrganisationListView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        filterset = OrganisationFilter(
+        self.filterset = OrganisationFilter(
             self.request.query_params, queryset=Organisation.objects.published()
         )
-        if not filterset.is_valid():
-            raise BadParameters(filterset.errors.items())
-        organisations = filterset.qs
+        if not self.filterset.is_valid():
+            raise BadParameters(self.filterset.errors.items())
+        organisations = self.filterset.qs
         # The filter's own order, then the primary key: listings that tie (the same name,
         # the same rank) keep their places from one page to the next.
-        return organisations.order_by(*organisations.query.order_by, "pk").prefetch_related(
-            "pillars", "operating_countries"
+        return organisations.order_by(*organisations.query.order_by, "pk")
+
+    def paginate_queryset(self, queryset):
+        """Pages read as the search page reads them: the ids of a page, matched, ranked and
+        sorted on narrow rows, then those listings by id; the ids and the count are kept
+        until the directory changes (orgs/search/cache.py)."""
+        results = self.filterset.results
+        return super().paginate_queryset(
+            SearchResults(
+                queryset,
+                count=results.count(queryset),
+                shown=Organisation.objects.published().prefetch_related(
+                    "pillars", "operating_countries"
+                ),
+                results=results,
+            )
         )
 
 
