@@ -190,11 +190,14 @@ STORAGES = {
 
 # Production hardening. Each can be relaxed through the environment, for example
 # SECURE_SSL_REDIRECT=0 behind a proxy that already redirects.
-# Behind a TLS-terminating proxy, its X-Forwarded-* headers are trusted (and only then).
-BEHIND_PROXY = env_bool("BEHIND_PROXY")
 # How many proxies we run in front of the site, each appending to X-Forwarded-For: the client's
-# address is the entry the outermost one appended (orgs/client_ip.py). 0: REMOTE_ADDR.
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# address is the entry the outermost one appended (orgs/client_ip.py). 0: REMOTE_ADDR, and no
+# X-Forwarded-* header is trusted. BEHIND_PROXY=1, the older setting, still means one proxy.
+TRUSTED_PROXY_COUNT = int(
+    os.environ.get("TRUSTED_PROXY_COUNT") or (1 if env_bool("BEHIND_PROXY") else 0)
+)
+# Behind a TLS-terminating proxy, its X-Forwarded-Proto is trusted (and only then).
+BEHIND_PROXY = TRUSTED_PROXY_COUNT > 0
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG

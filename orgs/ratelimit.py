@@ -11,7 +11,6 @@ from django_ratelimit.core import get_usage
 from .client_ip import client_key
 
 GROUP = "orgs:submissions"
-WINDOW_SECONDS = 60 * 60
 
 
 def _rate(group, request):
@@ -26,14 +25,13 @@ def _usage(request, increment):
     return get_usage(request, group=GROUP, key=_key, rate=_rate, increment=increment)
 
 
-def may_submit(request):
-    usage = _usage(request, increment=False)
-    return usage is None or usage["count"] < usage["limit"]
-
-
 def seconds_until_allowed(request):
+    """None while this client may send something; otherwise how long until it may, from one
+    read of its counter (for ``Retry-After``)."""
     usage = _usage(request, increment=False)
-    return WINDOW_SECONDS if usage is None else max(int(usage["time_left"]), 1)
+    if usage is None or usage["count"] < usage["limit"]:
+        return None
+    return max(int(usage["time_left"]), 1)
 
 
 def count_submission(request):

@@ -299,14 +299,15 @@ class PublicSubmissionMixin:
     success_url = reverse_lazy("orgs:suggestion_thanks")
 
     def post(self, request, *args, **kwargs):
-        if not ratelimit.may_submit(request):
+        wait = ratelimit.seconds_until_allowed(request)
+        if wait is not None:
             response = TemplateResponse(
                 request,
                 "orgs/suggestion_limited.html",
                 {"per_hour": settings.ORGS_SUBMISSIONS_PER_HOUR},
                 status=429,
             )
-            response["Retry-After"] = str(ratelimit.seconds_until_allowed(request))
+            response["Retry-After"] = str(wait)
             return response
         return super().post(request, *args, **kwargs)
 

@@ -378,12 +378,12 @@ def test_the_documentation_page_lists_every_operation_and_loads_nothing_from_els
 # limit's counter is not among them: it lives in the shared cache (Redis in production; the
 # database cache costs a few more statements of its own, the same on every request).
 QUERY_BUDGETS = {
-    # three filter vocabularies, the count, the page, pillars, countries
-    "/api/v1/organisations/?pillar=recovery&country=GB&sort=founded": 5 + 2,
+    # three filter vocabularies, the count, the page's ids, its listings, pillars, countries
+    "/api/v1/organisations/?pillar=recovery&country=GB&sort=founded": 6 + 2,
     # with a text: also the words the spelling suggestions and misspelt names are matched
     # against (three vocabularies' names, the published names), built once per process for
     # a few minutes, here after the caches were emptied
-    "/api/v1/organisations/?q=organisation": 5 + 2 + 4,
+    "/api/v1/organisations/?q=organisation": 6 + 2 + 4,
     # the listing, seven prefetched relations, the criteria
     "/api/v1/organisations/{slug}/": 9,
     "/api/v1/pillars/": 1,
@@ -396,9 +396,9 @@ QUERY_BUDGETS = {
     # four taxonomies, the count, the page, seven prefetched relations
     "/api/v1/hsds/organizations/": 4 + 2 + 7,
     "/api/v1/hsds/services/": 4 + 2 + 7,
-    # four taxonomies, the slugs, the listing, seven prefetched relations
-    "/api/v1/hsds/organizations/{org_id}/": 4 + 1 + 1 + 7,
-    "/api/v1/hsds/services/{service_id}/": 4 + 1 + 1 + 7,
+    # four taxonomies, the listing found by its id, seven prefetched relations
+    "/api/v1/hsds/organizations/{org_id}/": 4 + 1 + 7,
+    "/api/v1/hsds/services/{service_id}/": 4 + 1 + 7,
     "/api/v1/hsds/taxonomies/": 4,
     "/api/v1/hsds/taxonomy_terms/": 4,
     "/api/v1/hsds/taxonomies/{taxonomy_id}/": 4,
@@ -431,6 +431,35 @@ def test_every_endpoint_costs_a_fixed_number_of_queries(
         with django_assert_num_queries(budget):
             response = client.get(filled)
         assert response.status_code == 200, (filled, response.content[:300])
+
+
+@pytest.mark.parametrize(
+    "query", ["pillar=recovery&country=GB&sort=founded", "q=organisation", "page=2&page_size=2"]
+)
+def test_an_organisation_page_asked_again_only_reads_its_listings(
+    client,
+    vocabulary,
+    settings,
+    django_assert_num_queries,
+    committed,
+    query,
+):
+    """The count and the page's ids are kept until the directory changes, as the search
+    page's are: a page asked for again costs its listings, their pillars and countries."""
+    settings.CACHES = {  # as in the budgets above: no statements for the cache itself
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    rich_organisations(5)
+    url = f"/api/v1/organisations/?{query}"
+    first = client.get(url)
+    with django_assert_num_queries(3):
+        again = client.get(url)
+    assert again.json() == first.json()
+    assert again.json()["count"] == 5
+    with committed():
+        OrganisationFactory(name="Zephyr Organisation", pillars=["recovery"], countries=["GB"])
+    assert client.get(url).json()["count"] == 6, "a change to the directory is seen at once"
 
 
 def test_a_database_that_cannot_answer_is_a_json_503_with_retry_after(

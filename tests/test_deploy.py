@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY_GUIDE = ROOT / "docs" / "deploy.md"
 
@@ -85,11 +87,42 @@ def documented_environment():
     return dict(line.split("=", 1) for line in block.splitlines() if "=" in line and line[0] != "#")
 
 
+@pytest.mark.parametrize(
+    ("environment", "proxies"),
+    [
+        ({}, 0),
+        ({"TRUSTED_PROXY_COUNT": "1"}, 1),
+        ({"TRUSTED_PROXY_COUNT": "2"}, 2),
+        ({"BEHIND_PROXY": "1"}, 1),  # the older setting still means one proxy
+        ({"BEHIND_PROXY": "1", "TRUSTED_PROXY_COUNT": "2"}, 2),
+    ],
+)
+def test_behind_a_trusted_proxy_its_https_header_is_trusted_too(environment, proxies):
+    """One setting says there is a proxy: with TRUSTED_PROXY_COUNT alone, a request the proxy
+    received over https is seen as secure (without it, SECURE_SSL_REDIRECT would redirect
+    https to https for ever)."""
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; "
+        "print(settings.TRUSTED_PROXY_COUNT, settings.SECURE_PROXY_SSL_HEADER)",
+        DEBUG="0",
+        SECRET_KEY="x" * 60,
+        **{"TRUSTED_PROXY_COUNT": "", "BEHIND_PROXY": "", **environment},
+    )
+    header = "('HTTP_X_FORWARDED_PROTO', 'https')" if proxies else "None"
+    assert result.stdout.strip().splitlines()[-1] == f"{proxies} {header}", result.stderr
+
+
 def test_check_deploy_is_clean_with_the_environment_in_the_deployment_guide():
     environment = documented_environment()
-    assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS", "BEHIND_PROXY"} <= set(
-        environment
-    )
+    assert {
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "ALLOWED_HOSTS",
+        "TRUSTED_PROXY_COUNT",
+    } <= set(environment)
     environment["SECRET_KEY"] = secrets.token_urlsafe(64)  # the guide's is a placeholder
     result = manage("check", "--deploy", "--fail-level", "WARNING", **environment)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -9,10 +9,12 @@ import zipfile
 from functools import cache
 
 import pytest
+from django.core.management import call_command
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from orgs.models import Organisation
 from orgs.opendata import hsds
 
 from .conftest import HIDDEN_SLUGS, SECRET_CURATOR, SECRET_SENDER
@@ -121,6 +123,28 @@ def test_hsds_ids_are_the_same_at_every_export(client, open_directory):
         hsds.service_id("beacon-network"),
         hsds.service_id("harbour-trust"),
     }
+
+
+def test_a_listing_added_by_any_path_is_found_by_its_hsds_ids(client, open_directory, tmp_path):
+    """The ids are kept in each listing's row: one added one at a time, by the synthetic
+    generator and by a CSV import (both in bulk) can each be fetched by them."""
+    call_command("generate_synthetic_orgs", "--count", "2", stdout=io.StringIO())
+    path = tmp_path / "listings.csv"
+    path.write_text("slug,name,summary,status\r\nimported-one,Imported One,Support.,draft\r\n")
+    call_command("import_orgs", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    Organisation.objects.filter(slug="imported-one").update(status="published")
+    slugs = [
+        "harbour-trust",
+        "imported-one",
+        *Organisation.objects.filter(slug__startswith="synthetic-").values_list("slug", flat=True),
+    ]
+    assert len(slugs) == 4
+    for slug in slugs:
+        organization = client.get(f"/api/v1/hsds/organizations/{hsds.organization_id(slug)}/")
+        service = client.get(f"/api/v1/hsds/services/{hsds.service_id(slug)}/")
+        assert organization.status_code == service.status_code == 200, slug
+        assert organization.json()["uri"].endswith(f"/organisations/{slug}/")
+        assert service.json()["organization"]["id"] == hsds.organization_id(slug)
 
 
 @pytest.mark.parametrize("slug", HIDDEN_SLUGS)

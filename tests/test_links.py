@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from orgs import links
@@ -84,6 +84,7 @@ def refused():
 def listing(vocabulary, server, refused):
     """A published listing whose every link is on the local server."""
     organisation = OrganisationFactory(
+        name="Local Trust",
         slug="local",
         website=f"{server}/ok",
         donate_url=f"{server}/missing",
@@ -108,9 +109,17 @@ def listing(vocabulary, server, refused):
     return organisation
 
 
-def check_links():
+def check_links(expected_status=None):
+    """The command's output; ``expected_status``: the exit status it must end with, if any."""
     out = io.StringIO()
-    call_command("check_links", "--timeout", "0.5", "--retries", "1", "--pause", "0", stdout=out)
+    try:
+        call_command(
+            "check_links", "--timeout", "0.5", "--retries", "1", "--pause", "0", stdout=out
+        )
+    except CommandError as error:
+        if error.returncode != expected_status:
+            raise
+        return out.getvalue() + f"\n{error}"
     return out.getvalue()
 
 
@@ -139,6 +148,40 @@ def test_each_answer_is_recorded_per_address(listing, server, refused):
     assert "6 links checked: 2 answered (1 moved), 4 failed (0 dead)" in output
 
 
+def test_a_scheduled_run_prints_a_summary_first_and_fails_while_links_are_dead(
+    listing, server, refused
+):
+    """What a weekly cron mail or the journal shows: the figures, then each link a curator
+    should look at with the listings using it; the exit status says whether any is dead."""
+    first = check_links()  # nothing dead yet: status 0
+    assert first.splitlines()[0] == (
+        "6 links checked: 2 answered (1 moved), 4 failed (0 dead); 0 no longer used forgotten."
+    )
+    assert "Failed once: still shown, hidden if they fail the next check:" in first
+    assert f"  {server}/missing: HTTP 404 Not Found (Local Trust)" in first
+    assert f"  {server}/moved: now at {server}/ok (Local Trust)" in first
+    assert "The curators' queue: /admin/orgs/brokenlink/" in first
+    second = check_links(expected_status=1)
+    assert second.splitlines()[0].startswith(
+        "6 links checked: 2 answered (1 moved), 4 failed (4 dead)"
+    )
+    assert "Dead: failed twice in a row, hidden from profiles:" in second
+    assert f"  {refused}: connection refused (Local Trust)" in second
+    assert second.endswith("4 links are dead (see above).")
+
+
+def test_when_no_link_answers_nothing_is_recorded_or_hidden(client, vocabulary, refused):
+    """This server offline for two weekly runs must not hide every link of the directory."""
+    organisation = OrganisationFactory(
+        website=refused, donate_url=f"{refused}give", sources=[], pillars=["recovery"]
+    )
+    for _ in range(2):
+        output = check_links(expected_status=2)
+        assert "None of the 2 links answered: is this server offline?" in output
+    assert not LinkCheck.objects.exists()
+    assert f'href="{refused}"' in client.get(organisation.get_absolute_url()).text
+
+
 def test_the_checker_names_pillars_and_retries_only_what_may_pass(listing, server):
     check_links()
     paths = [path for path, _ in Handler.hits]
@@ -158,7 +201,7 @@ def test_a_link_dead_for_two_checks_leaves_the_profile(client, listing, server, 
     assert f'href="{server}/error"' in html
 
     with committed():
-        check_links()
+        check_links(expected_status=1)
     failed_at = LinkCheck.objects.get(url=refused).first_failed_at
     html = client.get(listing.get_absolute_url()).text
     for url in [f"{server}/missing", f"{server}/error", f"{server}/slow", refused]:
@@ -178,11 +221,11 @@ def test_a_link_dead_for_two_checks_leaves_the_profile(client, listing, server, 
 
 def test_a_link_that_answers_again_is_shown_again(client, listing, server):
     check_links()
-    check_links()
+    check_links(expected_status=1)
     LinkCheck.objects.filter(url=f"{server}/missing").update(url=f"{server}/ok-again")
     listing.donate_url = f"{server}/ok"
     listing.save()
-    check_links()
+    check_links(expected_status=1)
     assert not LinkCheck.objects.filter(url=f"{server}/ok-again").exists()  # no longer used
     html = client.get(listing.get_absolute_url()).text
     assert f'href="{server}/ok" rel="noopener external">Donate<' in html
@@ -201,7 +244,7 @@ def test_a_site_that_refuses_robots_is_shown_to_curators_but_never_hidden(
     listing.website = f"{server}/robots-no"
     listing.save()
     check_links()
-    check_links()
+    check_links(expected_status=1)
     check = LinkCheck.objects.get(url=f"{server}/robots-no")
     assert (check.status_code, check.consecutive_failures) == (403, 0)
     assert f'href="{server}/robots-no"' in client.get(listing.get_absolute_url()).text
@@ -221,7 +264,7 @@ def test_curators_get_a_queue_of_broken_or_moved_links_with_who_uses_them(
 ):
     other = OrganisationFactory(name="Other Trust", website=f"{server}/missing", sources=[])
     check_links()
-    check_links()
+    check_links(expected_status=1)
     client.force_login(curator)
     response = client.get(reverse("admin:orgs_brokenlink_changelist"))
     assert response.status_code == 200

@@ -218,6 +218,26 @@ def test_too_many_submissions_from_one_address_get_429_and_an_explanation(
     assert client.get(SUGGEST).status_code == 200
 
 
+def test_a_refused_submission_reads_its_counter_once(client, vocabulary, settings, monkeypatch):
+    from orgs import ratelimit
+
+    settings.ORGS_SUBMISSIONS_PER_HOUR = 1
+    assert client.post(SUGGEST, suggestion_data()).status_code == 302
+    reads = []
+    counted = ratelimit.get_usage
+
+    def counting(*args, **kwargs):
+        reads.append(kwargs["increment"])
+        return counted(*args, **kwargs)
+
+    monkeypatch.setattr(ratelimit, "get_usage", counting)
+    response = client.post(SUGGEST, suggestion_data())
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 3600
+    # Refused and told how long to wait from one read of the shared cache, not two.
+    assert reads == [False]
+
+
 def test_honeypot_submissions_count_towards_the_limit(client, vocabulary, settings):
     settings.ORGS_SUBMISSIONS_PER_HOUR = 1
     client.post(SUGGEST, suggestion_data(fax_number="robot"))

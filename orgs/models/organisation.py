@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_countries.fields import Country, CountryField
 from simple_history.models import HistoricalRecords
 
+from ..opendata import ids
 from ..querysets import OrganisationQuerySet
 from .curation import Criterion
 from .vocabularies import ExploitationForm, Language, OrganisationType, Pillar, Population
@@ -46,6 +47,27 @@ SCALAR_FIELDS = [
     "status",
     "curator_note",
 ]
+
+
+class HsdsIdField(models.UUIDField):
+    """The HSDS id of a listing's ``organization`` or ``service`` (``role``), kept in its row
+    so that the open data API finds one by its id with one indexed query. Written from the slug
+    (which never changes) whenever the row is: ``save()`` and ``bulk_create()`` alike."""
+
+    def __init__(self, *args, role, **kwargs):
+        self.role = role
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("db_index", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        return name, path, args, {**kwargs, "role": self.role}
+
+    def pre_save(self, model_instance, add):
+        value = ids.hsds_id(self.role, model_instance.slug)
+        setattr(model_instance, self.attname, value)
+        return value
 
 
 class Organisation(models.Model):
@@ -140,6 +162,8 @@ class Organisation(models.Model):
         help_text="What load_directory last wrote; a different current state means a curator "
         "edited the listing, and the loader leaves it alone.",
     )
+    hsds_organization_uuid = HsdsIdField(role="organization")
+    hsds_service_uuid = HsdsIdField(role="service")
 
     # The workflow: which status may follow which. Publishing, unpublishing and archiving
     # also need the publish permission (editors).
@@ -155,7 +179,12 @@ class Organisation(models.Model):
     # Every change, by whom and when, field by field; viewable and revertible in the admin.
     history = HistoricalRecords(
         m2m_fields=HISTORY_M2M_FIELDS,
-        excluded_fields=["updated_at", "seed_fingerprint"],
+        excluded_fields=[
+            "updated_at",
+            "seed_fingerprint",
+            "hsds_organization_uuid",
+            "hsds_service_uuid",
+        ],
         # Long enough to say how countries and sources changed (record_related_changes).
         history_change_reason_field=models.TextField(null=True),
     )

@@ -17,7 +17,8 @@ How Pillars maps onto HSDS:
   (who, by name, is never published).
 
 HSDS identifiers are UUIDs. Ours are UUID 5s of the listing's slug (which never changes) and
-the object's role, so every export gives an object the same id. Only published listings are
+the object's role, so every export gives an object the same id (``ids``); a listing keeps its
+organization's and service's in its row, to be found by them. Only published listings are
 read (the caller passes ``Organisation.objects.published()``), and only public fields: this
 module names every field it writes.
 """
@@ -25,7 +26,6 @@ module names every field it writes.
 import csv
 import io
 import json
-import uuid
 import zipfile
 from datetime import UTC
 from pathlib import Path
@@ -34,30 +34,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..models import Criterion, ExploitationForm, Pillar, Population
+from .ids import hsds_id, organization_id, service_id
 
 HSDS_VERSION = "3.1"
 SCHEMA_DIR = Path(__file__).resolve().parent / "hsds_schema"
-# Never change it: every exported id is derived from it.
-NAMESPACE = uuid.UUID("6f1d3c9e-5b0a-4d55-9a43-2c4e8f0b7d21")
 UPDATED_BY = "Pillars curators"
 DATA_LICENCE = {
     "name": "CC-BY-4.0",
     "title": "Creative Commons Attribution 4.0 International",
     "path": "https://creativecommons.org/licenses/by/4.0/",
 }
-
-
-def hsds_id(*parts):
-    """The stable UUID of one exported object, as text."""
-    return str(uuid.uuid5(NAMESPACE, ":".join(str(part) for part in parts)))
-
-
-def organization_id(slug):
-    return hsds_id("organization", slug)
-
-
-def service_id(slug):
-    return hsds_id("service", slug)
 
 
 class Taxonomy:

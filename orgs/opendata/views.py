@@ -26,6 +26,7 @@ from ..models import (
     Pillar,
     Population,
 )
+from ..views import SearchResults
 from . import hsds
 from .rest import BadParameters, HsdsPagination, PagePagination
 from .serializers import (
@@ -106,16 +107,30 @@ class OrganisationListView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        filterset = OrganisationFilter(
+        self.filterset = OrganisationFilter(
             self.request.query_params, queryset=Organisation.objects.published()
         )
-        if not filterset.is_valid():
-            raise BadParameters(filterset.errors.items())
-        organisations = filterset.qs
+        if not self.filterset.is_valid():
+            raise BadParameters(self.filterset.errors.items())
+        organisations = self.filterset.qs
         # The filter's own order, then the primary key: listings that tie (the same name,
         # the same rank) keep their places from one page to the next.
-        return organisations.order_by(*organisations.query.order_by, "pk").prefetch_related(
-            "pillars", "operating_countries"
+        return organisations.order_by(*organisations.query.order_by, "pk")
+
+    def paginate_queryset(self, queryset):
+        """Pages read as the search page reads them: the ids of a page, matched, ranked and
+        sorted on narrow rows, then those listings by id; the ids and the count are kept
+        until the directory changes (orgs/search/cache.py)."""
+        results = self.filterset.results
+        return super().paginate_queryset(
+            SearchResults(
+                queryset,
+                count=results.count(queryset),
+                shown=Organisation.objects.published().prefetch_related(
+                    "pillars", "operating_countries"
+                ),
+                results=results,
+            )
         )
 
 
@@ -304,15 +319,13 @@ class HsdsMixin:
     def published(self):
         return Organisation.objects.published().with_profile_relations().order_by("slug")
 
-    def published_by_id(self, make_id, wanted):
-        """The published listing whose HSDS id (made by ``make_id`` from its slug) is
-        ``wanted``. Ids are derived from slugs, so they are matched against every published
-        slug (one narrow query)."""
-        wanted = str(wanted)
-        for slug in Organisation.objects.published().values_list("slug", flat=True):
-            if make_id(slug) == wanted:
-                return self.published().get(slug=slug)
-        raise Http404("No published organisation has this id.")
+    def published_by_id(self, field, wanted):
+        """The published listing whose HSDS id kept in ``field`` is ``wanted`` (one indexed
+        query, and its relations)."""
+        try:
+            return self.published().get(**{field: wanted})
+        except Organisation.DoesNotExist as error:
+            raise Http404("No published organisation has this id.") from error
 
     def paginated(self, items, build):
         page = self.paginate_queryset(items)
@@ -368,7 +381,7 @@ class HsdsOrganizationListView(HsdsMixin, generics.GenericAPIView):
 class HsdsOrganizationView(HsdsMixin, APIView):
     @hsds_one("hsds_organization_retrieve", "One HSDS organization")
     def get(self, request, id):
-        organisation = self.published_by_id(hsds.organization_id, id)
+        organisation = self.published_by_id("hsds_organization_uuid", id)
         return Response(self.exporter().organization(organisation))
 
 
@@ -382,7 +395,7 @@ class HsdsServiceListView(HsdsMixin, generics.GenericAPIView):
 class HsdsServiceView(HsdsMixin, APIView):
     @hsds_one("hsds_service_retrieve", "One HSDS service, with its organization")
     def get(self, request, id):
-        organisation = self.published_by_id(hsds.service_id, id)
+        organisation = self.published_by_id("hsds_service_uuid", id)
         return Response(self.exporter().service(organisation, with_organization=True))
 
 

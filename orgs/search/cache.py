@@ -1,10 +1,10 @@
 """A listing page's expensive statements, kept until the directory changes.
 
-Every facet count with the number of results, and the ids of a page (matched, ranked and
-sorted), give the same rows for the same SQL and parameters until the directory's version
-changes (orgs/caching.py). They are kept in the ``search`` cache under the version read once
-at the start of the request: a change committed meanwhile leaves rows under a version that is
-already gone, never old rows under the new one.
+Every facet count with the number of results, a count of results, and the ids of a page
+(matched, ranked and sorted), give the same rows for the same SQL and parameters until the
+directory's version changes (orgs/caching.py). They are kept in the ``search`` cache under the
+version read once at the start of the request: a change committed meanwhile leaves rows under a
+version that is already gone, never old rows under the new one.
 """
 
 from django.core.exceptions import EmptyResultSet
@@ -36,6 +36,14 @@ class Results:
                 return cursor.fetchall()
 
         return self.kept(("rows", sql, list(params)), run)
+
+    def count(self, queryset):
+        """How many rows ``queryset`` holds."""
+        try:
+            sql, params = queryset.query.get_compiler(using=self.using).as_sql()
+        except EmptyResultSet:  # a filter that can match nothing
+            return 0
+        return self.kept(("count", sql, list(params)), queryset.count)
 
     def ids(self, queryset):
         """The primary keys ``queryset`` gives, in its order."""

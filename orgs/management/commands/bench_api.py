@@ -1,50 +1,55 @@
 """Benchmark the JSON API's organisation list: p50/p95 server time of a 50-item page for a
-fixed mix of filters and searches (the same mix as the search page), with the rate limit
-switched off. Prints figures; asserts nothing. `make bench` runs it after bench_search."""
+fixed mix of filters and searches (the same mix as the search page), cold (the directory's
+version bumped before each request, so no kept search result applies) and warm, with a bare
+Django view in the same run as the baseline and the rate limit switched off. Prints figures;
+asserts nothing. `make bench` runs it after bench_search."""
 
-import statistics
-import time
+import sys
+import types
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
 from django.db import connection
 from django.test import Client, override_settings
+from django.urls import include, path
 
 from orgs.models import Organisation
 
-from .bench_search import QUERY_MIX, percentile
+from . import bench_search
+from .bench_search import QUERY_MIX, bare, percentile
 
 API_MIX = ["", "sort=founded&page=3", *QUERY_MIX]
 
 
-class Command(BaseCommand):
+class Command(bench_search.Command):
+    """Times and reports requests as bench_search does."""
+
     help = "Print p50/p95 server time of /api/v1/organisations/ with 50-item pages."
 
-    def add_arguments(self, parser):
-        parser.add_argument("--repeat", type=int, default=20, help="Runs of each query.")
-
     def handle(self, *args, repeat, **options):
+        urls = types.ModuleType("bench_api_urls")
+        urls.urlpatterns = [path("bench/bare/", bare), path("", include("directory.urls"))]
+        sys.modules["bench_api_urls"] = urls
         client = Client()
-        times = {}
-        with override_settings(RATELIMIT_ENABLE=False):
-            for query in API_MIX:
-                url = f"/api/v1/organisations/?page_size=50&{query}"
-                assert client.get(url).status_code == 200, url  # warm the connection
-                runs = []
-                for _ in range(repeat):
-                    started = time.perf_counter()
-                    response = client.get(url)
-                    runs.append((time.perf_counter() - started) * 1000)
-                    assert response.status_code == 200, url
-                times[query] = runs
-        every = [ms for runs in times.values() for ms in runs]
+        with override_settings(RATELIMIT_ENABLE=False, ROOT_URLCONF="bench_api_urls"):
+            pages = {q: f"/api/v1/organisations/?page_size=50&{q}" for q in API_MIX}
+            cold = {q: self.time(client, url, repeat, cold=True) for q, url in pages.items()}
+            warm = {q: self.time(client, url, repeat) for q, url in pages.items()}
+            baseline = self.time(client, "/bench/bare/", repeat * len(API_MIX))
         count = Organisation.objects.published().count()
         self.stdout.write(
             f"{connection.vendor}: {count} published organisations; /api/v1/organisations/ "
-            f"50-item pages, {len(API_MIX)} queries x {repeat} runs: "
-            f"p50 {statistics.median(every):.1f} ms, p95 {percentile(every, 0.95):.1f} ms"
+            f"50-item pages, {len(API_MIX)} queries x {repeat} runs; shared cache: "
+            f"{settings.CACHES['default']['BACKEND']}"
         )
-        for query in sorted(API_MIX, key=lambda q: -percentile(times[q], 0.95)):
+        for label, times in [
+            ("cold: directory version bumped before every request", cold),
+            ("warm: the same request again, the directory unchanged", warm),
+        ]:
+            self.report(f"API page, {label}", [ms for runs in times.values() for ms in runs])
+        self.report("bare Django view (baseline)", baseline)
+        self.stdout.write("  per request (cold p50 / p95, warm p50 / p95), slowest warm first:")
+        for query in sorted(API_MIX, key=lambda q: -percentile(warm[q], 0.95)):
             self.stdout.write(
-                f"  ?{query or '(no filter)'}  p50 {statistics.median(times[query]):.1f} / "
-                f"p95 {percentile(times[query], 0.95):.1f} ms"
+                f"  ?{query or '(no filter)'}  cold {self.figures(cold[query])}, "
+                f"warm {self.figures(warm[query])}"
             )
