@@ -50,8 +50,9 @@ class OrganisationQuerySet(models.QuerySet):
         working = self._related(self.model.operating_countries.rel.related_model, "country", codes)
         return self.filter(models.Q(hq_country__in=codes) | working)
 
-    def headquartered_in(self, code):
-        return self.filter(hq_country=code)
+    def headquartered_in(self, codes):
+        """Organisations headquartered in any of the given countries (ISO alpha-2)."""
+        return self.filter(hq_country__in=codes)
 
     def addressing(self, slugs):
         """Organisations addressing any of the given forms of exploitation."""
