@@ -57,10 +57,63 @@ class SourceInline(admin.TabularInline):
     extra = 1
 
 
+class CriterionShown(forms.HiddenInput):
+    """A row's criterion as text, sent back unchanged: a curator never picks it."""
+
+    is_hidden = False  # its own column, headed "Criterion"
+
+    def __init__(self, names):
+        super().__init__()
+        self.names = names
+
+    def render(self, name, value, attrs=None, renderer=None):
+        hidden = super().render(name, value, attrs, renderer)
+        return format_html("{}{}", hidden, self.names.get(str(value), ""))
+
+
+class AssessmentInlineFormSet(forms.BaseInlineFormSet):
+    """One row per criterion: those assessed, then one for each criterion not yet assessed,
+    pre-filled with it and "unknown". A row left as it was is not saved, so opening and saving
+    a listing adds nothing; the criterion travels with its row (a hidden field), so a row
+    keeps its criterion even if another curator assessed one meanwhile (the database's
+    constraint then refuses the duplicate, with a message)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        criteria = list(Criterion.objects.all())
+        assessed = {assessment.criterion_id for assessment in self.get_queryset()}
+        self.initial_extra = [
+            {"criterion": criterion.pk, "result": Assessment.Result.UNKNOWN}
+            for criterion in criteria
+            if criterion.pk not in assessed
+        ]
+        self.criterion_names = {str(criterion.pk): criterion.name for criterion in criteria}
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["criterion"].widget = CriterionShown(self.criterion_names)
+
+    def clean(self):
+        super().clean()
+        # Django leaves the (organisation, criterion) constraint to the database for an
+        # inline's rows: a row for a criterion assessed meanwhile would be a server error.
+        if not self.instance.pk:
+            return
+        taken = set(self.instance.assessments.values_list("criterion_id", flat=True))
+        for form in self.extra_forms:
+            criterion = form.has_changed() and form.cleaned_data.get("criterion")
+            if criterion and criterion.pk in taken:
+                raise ValidationError(
+                    f"“{criterion.name}” was assessed by someone else while this page was "
+                    "open. Your row for it was not saved: reload the page to see theirs."
+                )
+
+
 class AssessmentInline(admin.TabularInline):
-    """Each vetting criterion, met / not met / unknown, with its evidence."""
+    """Each vetting criterion, met / not met / unknown, with its evidence: one row each."""
 
     model = Assessment
+    formset = AssessmentInlineFormSet
     formfield_overrides = URL_FIELDS
     fields = [
         "criterion",
@@ -72,7 +125,8 @@ class AssessmentInline(admin.TabularInline):
         "checked_by",
     ]
     readonly_fields = ["checked_by"]
-    extra = 0
+    # A criterion not met is said so; removing its row would only make it "not yet known".
+    can_delete = False
 
     def get_extra(self, request, obj=None, **kwargs):
         assessed = obj.assessments.count() if obj else 0
