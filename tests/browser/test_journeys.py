@@ -83,7 +83,8 @@ def test_filtering_by_keyboard_alone_with_visible_focus(page):
     assert recovery.is_checked()
 
     button = page.get_by_role("button", name=FILTER_BUTTON)
-    for _ in range(80):
+    # Past every tick box of the form: the two country lists hold some 170 of them.
+    for _ in range(300):
         page.keyboard.press("Tab")
         assert has_visible_focus(page), page.evaluate("document.activeElement.outerHTML")
         if button.evaluate("element => element === document.activeElement"):
