@@ -11,6 +11,9 @@ from orgs.views import RobotsView, bench_bare
 admin.site.site_header = "Pillars curation"
 admin.site.site_title = "Pillars curation"
 admin.site.index_title = "Directory"
+# Without the sidebar of every model, a list of listings and a listing's form fit 1,280 px
+# (tests/browser/test_admin.py); the breadcrumbs and the index lead everywhere it did.
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.core.validators import slug_re
 
-from .models import Criterion, Organisation, Pillar
+from .models import Criterion, LinkCheck, Organisation, Pillar
 
 MAX_COMPARED = 4
 MIN_COMPARED = 2
@@ -45,6 +45,12 @@ class Comparison:
                 f"the first {MAX_COMPARED} chosen are shown."
             )
             del self.organisations[MAX_COMPARED:]
+        # A link that failed two checks in a row is not shown (orgs/links.py), as on profiles.
+        if self.organisations:
+            urls = set().union(*(o.linked_urls() for o in self.organisations))
+            dead = LinkCheck.objects.dead_among(urls)
+            for organisation in self.organisations:
+                organisation.withhold_links(dead)
 
     @property
     def is_complete(self):

@@ -63,15 +63,11 @@ class WholeNumberFilter(django_filters.NumberFilter):
 
 
 class CountryCodesField(filter_fields.MultipleChoiceField):
-    """ISO codes in any case: a hand-typed ``?country=gb`` means GB."""
+    """ISO codes in any case: a hand-typed ``?country=gb`` means GB. An empty value means no
+    country (the headquarters filter was once a list box whose "Any country" sent ``hq=``)."""
 
     def to_python(self, value):
-        return [code.upper() for code in super().to_python(value)]
-
-
-class CountryCodeField(filter_fields.ChoiceField):
-    def to_python(self, value):
-        return super().to_python(value).upper()
+        return [code.upper() for code in super().to_python(value) if code.strip()]
 
 
 @lru_cache(maxsize=8)
@@ -117,10 +113,6 @@ class CountriesFilter(BoundedMultipleChoiceFilter):
     field_class = CountryCodesField
 
 
-class CountryFilter(django_filters.ChoiceFilter):
-    field_class = CountryCodeField
-
-
 class OrganisationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search",
@@ -133,16 +125,19 @@ class OrganisationFilter(django_filters.FilterSet):
         method="filter_pillar",
         widget=forms.CheckboxSelectMultiple,
     )
+    # The two country filters are lists of tick boxes; the page renders them itself
+    # (templates/includes/facet.html), one loop and no template per country.
     country = CountriesFilter(
         label="Works in",
         choices=country_choices,
         method="filter_country",
+        widget=forms.CheckboxSelectMultiple,
     )
-    hq = CountryFilter(
+    hq = CountriesFilter(
         label="Headquarters",
         choices=country_choices,
         method="filter_hq",
-        empty_label="Any country",
+        widget=forms.CheckboxSelectMultiple,
     )
     exploitation = BoundedMultipleChoiceFilter(
         label="Form of exploitation",
@@ -346,10 +341,12 @@ class OrganisationFilter(django_filters.FilterSet):
         selected = selected if isinstance(selected, list) else [selected]
         if name in ("country", "hq"):
             labels = country_names()
-            # Of some 250 countries, offer those with results (and any already chosen), in
-            # the order of the names.
+            # Of some 250 countries, offer those with results (and any already chosen), by
+            # name, the chosen ones first: in a long list they stay in view.
             offered = {v for v, n in counts.items() if n and v} | set(selected)
             values = [v for v in labels if v in offered] + sorted(offered - labels.keys())
+            chosen = set(selected)
+            values.sort(key=lambda v: v not in chosen)
         else:
             labels = dict(field.choices)
             values = [v for v in labels if v != ""]

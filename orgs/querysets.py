@@ -50,8 +50,9 @@ class OrganisationQuerySet(models.QuerySet):
         working = self._related(self.model.operating_countries.rel.related_model, "country", codes)
         return self.filter(models.Q(hq_country__in=codes) | working)
 
-    def headquartered_in(self, code):
-        return self.filter(hq_country=code)
+    def headquartered_in(self, codes):
+        """Organisations headquartered in any of the given countries (ISO alpha-2)."""
+        return self.filter(hq_country__in=codes)
 
     def addressing(self, slugs):
         """Organisations addressing any of the given forms of exploitation."""
@@ -125,7 +126,19 @@ class OrganisationQuerySet(models.QuerySet):
 
     def with_card_relations(self):
         """Everything a result card shows, fetched once for the whole page."""
-        return self.prefetch_related("pillars", "operating_countries").with_vetting_counts()
+        return (
+            self.prefetch_related("pillars", "operating_countries")
+            .with_vetting_counts()
+            .with_dead_donate_link()
+        )
+
+    def with_dead_donate_link(self):
+        """Whether each listing's donation link failed two checks in a row, in the listings'
+        own query (``Organisation.card_donate_url``): a card leaves it out, as a profile does."""
+        from .models import LinkCheck
+
+        dead = LinkCheck.objects.dead().filter(url=OuterRef("donate_url"))
+        return self.annotate(donate_url_dead=Exists(dead))
 
     def with_vetting_counts(self):
         """Each listing's criteria met and not met, and how many criteria there are, in the

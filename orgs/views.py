@@ -147,11 +147,7 @@ class OrganisationDetailView(DetailView):
     def get_object(self, queryset=None):
         organisation = super().get_object(queryset)
         # A link that failed two checks in a row is not shown (orgs/links.py).
-        organisation.withhold_links(
-            LinkCheck.objects.dead()
-            .filter(url__in=organisation.linked_urls())
-            .values_list("url", flat=True)
-        )
+        organisation.withhold_links(LinkCheck.objects.dead_among(organisation.linked_urls()))
         return organisation
 
     def get_context_data(self, **kwargs):

@@ -1,6 +1,8 @@
 """Curation in the admin: the list, its filters and search, the actions, and the rules that
 guard publishing."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -256,3 +258,93 @@ def test_an_inline_edit_posted_with_an_id_that_cannot_exist_changes_nothing(admi
         {"id": ["Select a valid choice. That choice is not one of the available choices."]}
     ]
     assert Criterion.objects.get(pk=criterion.pk).position == criterion.position
+
+
+# The assessments inline: one row per criterion, pre-filled
+
+
+def assessment_rows(html):
+    """What the change form posts for its assessment rows as rendered: each row's criterion
+    (a hidden field) and "unknown", and the inline's management form."""
+    rows = re.findall(r'name="assessments-(\d+)-criterion" value="(\d+)"', html)
+    data = {f"assessments-{i}-criterion": pk for i, pk in rows}
+    data |= {f"assessments-{i}-result": "unknown" for i, _ in rows}
+    for name in ["TOTAL_FORMS", "INITIAL_FORMS", "MAX_NUM_FORMS"]:
+        found = re.search(rf'name="assessments-{name}" value="(\d+)"', html)
+        data[f"assessments-{name}"] = found.group(1)
+    for i, pk in re.findall(r'name="assessments-(\d+)-id" value="(\d+)"', html):
+        data[f"assessments-{i}-id"] = pk
+    return data
+
+
+def shown_criteria(html):
+    return [int(pk) for pk in re.findall(r'name="assessments-\d+-criterion" value="(\d+)"', html)]
+
+
+def test_a_new_listing_has_one_row_per_criterion_pre_filled_with_it(admin_client, vocabulary):
+    html = admin_client.get(reverse("admin:orgs_organisation_add")).text
+    criteria = list(Criterion.objects.all())
+    assert shown_criteria(html) == [criterion.pk for criterion in criteria]
+    for criterion in criteria:
+        assert criterion.name in html
+    # Nothing to pick and no row to add or remove.
+    assert not re.search(r'<select[^>]*name="assessments-\d+-criterion"', html)
+    assert 'name="assessments-MAX_NUM_FORMS" value="5"' in html
+    assert 'name="assessments-0-DELETE"' not in html
+    results = re.findall(r'name="assessments-\d+-result".*?</select>', html, re.S)
+    assert len(results) == len(criteria)
+    assert all('<option value="unknown" selected>' in result for result in results)
+
+
+def test_a_listing_shows_each_criterion_once_assessed_or_not(admin_client, organisation):
+    registered = Criterion.objects.get(slug="registered")
+    organisation.assessments.create(criterion=registered, result="unknown")
+    html = admin_client.get(reverse("admin:orgs_organisation_change", args=[organisation.pk])).text
+    shown = shown_criteria(html)
+    assert sorted(shown) == sorted(Criterion.objects.values_list("pk", flat=True))
+    assert shown[0] == registered.pk  # the row assessed, then the others
+
+
+def test_saving_the_rows_unchanged_adds_no_assessment(admin_client, organisation):
+    url = reverse("admin:orgs_organisation_change", args=[organisation.pk])
+    rows = assessment_rows(admin_client.get(url).text)
+    assert rows["assessments-TOTAL_FORMS"] == "5"
+    response = admin_client.post(url, change_data(organisation, **rows))
+    assert response.status_code == 302, response.context["errors"]
+    assert not organisation.assessments.exists()
+
+
+def test_filling_in_a_row_saves_it_for_its_criterion(admin_client, organisation):
+    url = reverse("admin:orgs_organisation_change", args=[organisation.pk])
+    rows = assessment_rows(admin_client.get(url).text)
+    registered = Criterion.objects.get(slug="registered")
+    index = next(k.split("-")[1] for k, v in rows.items() if v == str(registered.pk))
+    rows[f"assessments-{index}-result"] = "not-met"
+    rows[f"assessments-{index}-note"] = "No entry in the register."
+    rows[f"assessments-{index}-evidence_url"] = "https://register.example.org/search?q=harbour"
+    rows[f"assessments-{index}-checked_on"] = "2026-11-30"
+    response = admin_client.post(url, change_data(organisation, **rows))
+    assert response.status_code == 302, response.context["errors"]
+    assessment = organisation.assessments.get()
+    assert (assessment.criterion, assessment.result) == (registered, "not-met")
+    # Opened again: five rows, the criterion once.
+    html = admin_client.get(url).text
+    assert sorted(shown_criteria(html)) == sorted(Criterion.objects.values_list("pk", flat=True))
+
+
+def test_a_row_for_a_criterion_assessed_meanwhile_is_refused_with_a_message(
+    admin_client, organisation
+):
+    url = reverse("admin:orgs_organisation_change", args=[organisation.pk])
+    rows = assessment_rows(admin_client.get(url).text)
+    registered = Criterion.objects.get(slug="registered")
+    # Another curator assesses the criterion while this form is open.
+    organisation.assessments.create(criterion=registered, result="met", checked_on="2026-01-01")
+    index = next(k.split("-")[1] for k, v in rows.items() if v == str(registered.pk))
+    rows[f"assessments-{index}-result"] = "not-met"
+    rows[f"assessments-{index}-evidence_url"] = "https://register.example.org/search?q=harbour"
+    rows[f"assessments-{index}-checked_on"] = "2026-11-30"
+    response = admin_client.post(url, change_data(organisation, **rows))
+    assert response.status_code == 200
+    assert f"“{registered.name}” was assessed by someone else" in response.text
+    assert organisation.assessments.get().result == "met"

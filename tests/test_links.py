@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from orgs import links
 from orgs.models import Assessment, Criterion, LinkCheck, Source
@@ -289,3 +290,47 @@ def test_the_checker_cannot_reach_an_outside_address_here():
     assert not outcome.ok
     assert outcome.error == "the site's name does not resolve"
     assert urlsplit(outcome.url).hostname == "example.org"
+
+
+@pytest.fixture
+def donors(vocabulary):
+    """Two listings asking for donations: one link dead (two failed checks), one failed once."""
+    now = timezone.now()
+    dead = OrganisationFactory(
+        name="Dead Link Trust",
+        donate_url="https://gone.example/give",
+        website="https://gone.example/",
+        volunteer_url="https://gone.example/help",
+        countries=["GB"],
+        pillars=["recovery"],
+    )
+    alive = OrganisationFactory(
+        name="Live Link Trust",
+        donate_url="https://flaky.example/give",
+        countries=["GB"],
+        pillars=["recovery"],
+    )
+    for url in [dead.donate_url, dead.website, dead.volunteer_url]:
+        LinkCheck.objects.create(url=url, checked_at=now, consecutive_failures=2)
+    LinkCheck.objects.create(url=alive.donate_url, checked_at=now, consecutive_failures=1)
+    return dead, alive
+
+
+@pytest.mark.parametrize("path", ["/organisations/", "/pillars/recovery/", "/countries/gb/"])
+def test_a_card_leaves_out_a_donate_link_found_dead(client, donors, path):
+    dead, alive = donors
+    html = client.get(path).text
+    assert dead.name in html and alive.name in html
+    assert f'href="{dead.donate_url}"' not in html
+    assert f"> to {dead.name}<" not in html
+    # One failure may be a passing outage: still shown.
+    assert f'href="{alive.donate_url}"' in html
+
+
+def test_a_comparison_leaves_out_links_found_dead(client, donors):
+    dead, alive = donors
+    html = client.get(reverse("orgs:compare"), {"o": [dead.slug, alive.slug]}).text
+    for url in [dead.donate_url, dead.website, dead.volunteer_url]:
+        assert f'href="{url}"' not in html, url
+    assert f'href="{alive.donate_url}"' in html
+    assert f'href="{alive.website}"' in html

@@ -32,8 +32,9 @@ CACHED_LISTING_QUERIES = 0
 # dead, the criteria, related organisations (ranked by pillars and countries shared), their
 # pillars and their countries (cards say where they work).
 PROFILE_QUERIES = 13
-# the listings, seven prefetched relations (as the profile's), the pillars, the criteria.
-COMPARE_QUERIES = 10
+# the listings, seven prefetched relations (as the profile's), their links known to be dead,
+# the pillars, the criteria.
+COMPARE_QUERIES = 11
 # pillars with counts, total count, the map's countries with their counts.
 HOME_QUERIES = 3
 # the pillar, then the search page's queries within it (the same filters, in pages).

@@ -2,8 +2,10 @@
 removable active filters."""
 
 import re
+from html.parser import HTMLParser
 
 import pytest
+from django.http import QueryDict
 from django.utils import timezone
 
 from orgs.models import Organisation
@@ -197,3 +199,95 @@ def test_sorting_by_name_ignores_capitals(client, vocabulary):
     ]
     in_country = client.get("/countries/gb/").context["organisations"]
     assert [o.name for o in in_country] == ["Anti-Slavery", "ASTRA", "beacon", "Zenith"]
+
+
+def tick_boxes(html, name):
+    """The ``(value, ticked)`` of each tick box called ``name``, in the page's order."""
+    boxes = re.findall(rf'<input type="checkbox" name="{name}" value="([^"]+)"([^>]*)>', html)
+    return [(value, " checked" in rest) for value, rest in boxes]
+
+
+class SearchForm(HTMLParser):
+    """What a browser without JavaScript sends from the search form: its named fields, the
+    ticked boxes only, each select's chosen option."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.action, self.fields, self.select, self.in_form = None, [], None, False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and "filters" in (attrs.get("class") or ""):
+            self.in_form, self.action = True, attrs["action"]
+        elif not self.in_form or "disabled" in attrs:
+            return
+        elif tag == "input" and attrs.get("name"):
+            if attrs.get("type") != "checkbox" or "checked" in attrs:
+                self.fields.append((attrs["name"], attrs.get("value") or ""))
+        elif tag == "select":
+            self.select = attrs["name"]
+        elif tag == "option" and "selected" in attrs:
+            self.fields.append((self.select, attrs["value"]))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.in_form = False
+
+    def tick(self, name, value):
+        self.fields.append((name, value))
+
+    def send(self, client):
+        query = QueryDict(mutable=True)
+        for name, value in self.fields:
+            query.appendlist(name, value)
+        return client.get(f"{self.action}?{query.urlencode()}")
+
+
+def test_the_country_filters_are_tick_boxes_that_work_without_javascript(client, directory):
+    form = SearchForm(client.get("/organisations/").content.decode())
+    assert form.action == "/organisations/"
+    form.tick("country", "KE")
+    form.tick("country", "MX")
+    form.tick("hq", "KE")
+    form.tick("hq", "US")
+    response = form.send(client)
+    assert names(response) == ["Chalkboard", "Lens Data Lab"]
+    html = response.content.decode()
+    assert not response.context["filter"].problems
+    # The form comes back as it was sent, so that ticking one more box keeps the others.
+    again = SearchForm(html)
+    again.tick("hq", "GB")
+    assert names(again.send(client)) == ["Anchor Network", "Chalkboard", "Lens Data Lab"]
+
+
+def test_the_chosen_countries_come_first_then_the_others_by_name(client, directory):
+    html = client.get("/organisations/?country=UG&country=KE").content.decode()
+    # Kenya and Uganda chosen (by name), then every other country with results.
+    assert tick_boxes(html, "country") == [
+        ("KE", True),
+        ("UG", True),
+        ("MX", False),
+        ("GB", False),
+        ("US", False),
+    ]
+    html = client.get("/organisations/?hq=US").content.decode()
+    assert tick_boxes(html, "hq") == [("US", True), ("KE", False), ("GB", False)]
+    unfiltered = client.get("/organisations/").content.decode()
+    assert [value for value, _ in tick_boxes(unfiltered, "hq")] == ["KE", "GB", "US"]
+
+
+def test_each_country_filter_is_a_fieldset_named_by_its_legend(client, directory):
+    html = client.get("/organisations/").content.decode()
+    for legend, name in [("Works in", "country"), ("Headquarters", "hq")]:
+        fieldset = re.search(rf"<legend>{legend}</legend>(.*?)</fieldset>", html, re.S)
+        assert fieldset, legend
+        assert 'class="choices"' in fieldset.group(1)
+        assert f'name="{name}"' in fieldset.group(1)
+    assert not re.search(r'<select[^>]*name="(country|hq)"', html)  # no list box
+
+
+def test_an_empty_headquarters_value_from_an_old_link_means_any_country(client, directory):
+    response = client.get("/organisations/?hq=&country=KE")
+    assert names(response) == ["Anchor Network", "Chalkboard"]
+    assert not response.context["filter"].problems

@@ -28,6 +28,11 @@ from .forgiving import ForgivingAdminMixin, ForgivingHistoryMixin
 
 # URLs typed without a scheme are taken as https (Django 6's default, chosen now).
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+# In an inline's row, a plain box: the admin's "Currently: <address>" line above it does not
+# wrap, and a long address made the form wider than the window.
+INLINE_URL_FIELDS = {
+    models.URLField: {**URL_FIELDS[models.URLField], "widget": forms.URLInput(attrs={"size": 20})}
+}
 
 
 def formfield_with_https(field, **kwargs):
@@ -53,15 +58,68 @@ class SourceInlineFormSet(forms.BaseInlineFormSet):
 class SourceInline(admin.TabularInline):
     model = Source
     formset = SourceInlineFormSet
-    formfield_overrides = URL_FIELDS
+    formfield_overrides = INLINE_URL_FIELDS
     extra = 1
 
 
+class CriterionShown(forms.HiddenInput):
+    """A row's criterion as text, sent back unchanged: a curator never picks it."""
+
+    is_hidden = False  # its own column, headed "Criterion"
+
+    def __init__(self, names):
+        super().__init__()
+        self.names = names
+
+    def render(self, name, value, attrs=None, renderer=None):
+        hidden = super().render(name, value, attrs, renderer)
+        return format_html("{}{}", hidden, self.names.get(str(value), ""))
+
+
+class AssessmentInlineFormSet(forms.BaseInlineFormSet):
+    """One row per criterion: those assessed, then one for each criterion not yet assessed,
+    pre-filled with it and "unknown". A row left as it was is not saved, so opening and saving
+    a listing adds nothing; the criterion travels with its row (a hidden field), so a row
+    keeps its criterion even if another curator assessed one meanwhile (the database's
+    constraint then refuses the duplicate, with a message)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        criteria = list(Criterion.objects.all())
+        assessed = {assessment.criterion_id for assessment in self.get_queryset()}
+        self.initial_extra = [
+            {"criterion": criterion.pk, "result": Assessment.Result.UNKNOWN}
+            for criterion in criteria
+            if criterion.pk not in assessed
+        ]
+        self.criterion_names = {str(criterion.pk): criterion.name for criterion in criteria}
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["criterion"].widget = CriterionShown(self.criterion_names)
+
+    def clean(self):
+        super().clean()
+        # Django leaves the (organisation, criterion) constraint to the database for an
+        # inline's rows: a row for a criterion assessed meanwhile would be a server error.
+        if not self.instance.pk:
+            return
+        taken = set(self.instance.assessments.values_list("criterion_id", flat=True))
+        for form in self.extra_forms:
+            criterion = form.has_changed() and form.cleaned_data.get("criterion")
+            if criterion and criterion.pk in taken:
+                raise ValidationError(
+                    f"“{criterion.name}” was assessed by someone else while this page was "
+                    "open. Your row for it was not saved: reload the page to see theirs."
+                )
+
+
 class AssessmentInline(admin.TabularInline):
-    """Each vetting criterion, met / not met / unknown, with its evidence."""
+    """Each vetting criterion, met / not met / unknown, with its evidence: one row each."""
 
     model = Assessment
-    formfield_overrides = URL_FIELDS
+    formset = AssessmentInlineFormSet
+    formfield_overrides = INLINE_URL_FIELDS
     fields = [
         "criterion",
         "result",
@@ -72,7 +130,8 @@ class AssessmentInline(admin.TabularInline):
         "checked_by",
     ]
     readonly_fields = ["checked_by"]
-    extra = 0
+    # A criterion not met is said so; removing its row would only make it "not yet known".
+    can_delete = False
 
     def get_extra(self, request, obj=None, **kwargs):
         assessed = obj.assessments.count() if obj else 0
@@ -199,13 +258,13 @@ class OrganisationAdmin(
     inlines = [SourceInline, AssessmentInline]
     history_list_display = ["status", "last_reviewed_on"]
     save_on_top = True
+    # Fits 1,280 px beside the filters (tests/browser/test_admin.py): the founding year and
+    # the last review are on the form; the review due date says what the last review means.
     list_display = [
         "name",
         "status",
         "pillar_list",
         "hq_country",
-        "founded",
-        "last_reviewed_on",
         "review_due",
         "public_page",
     ]

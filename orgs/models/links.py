@@ -1,6 +1,7 @@
 """What the link checker (``manage.py check_links``, orgs/links.py) last found at each address
-the directory links to. A link that failed two checks in a row is dead: profiles stop showing
-it, and curators find it in the admin's "Broken or moved links" queue."""
+the directory links to. A link that failed two checks in a row is dead: profiles, cards and
+comparisons stop showing it, and curators find it in the admin's "Broken or moved links"
+queue."""
 
 from django.db import models
 
@@ -12,6 +13,10 @@ DEAD_AFTER_FAILURES = 2
 class LinkCheckQuerySet(models.QuerySet):
     def dead(self):
         return self.filter(consecutive_failures__gte=DEAD_AFTER_FAILURES)
+
+    def dead_among(self, urls):
+        """Which of ``urls`` are dead, as a set (one query)."""
+        return set(self.dead().filter(url__in=urls).values_list("url", flat=True))
 
     def broken_or_moved(self):
         """Addresses that failed their last check, answered with an error (a site that

@@ -278,6 +278,12 @@ class Organisation(models.Model):
         urls.discard("")
         return urls
 
+    @property
+    def card_donate_url(self):
+        """The donation link a card shows: none once found dead (``with_dead_donate_link()``
+        on a card's queryset, or ``withhold_links()``)."""
+        return "" if getattr(self, "donate_url_dead", False) else self.donate_url
+
     def withhold_links(self, urls):
         """Leave the given addresses (known to be dead) out of this instance as it is shown:
         its own links blanked, its sources left out of ``public_sources``, its evidence links

@@ -72,7 +72,7 @@ ORGANISATION_FILTERS = [
     ),
     list_parameter("pillar", "Pillar slug (see /api/v1/pillars/)."),
     list_parameter("country", "ISO 3166-1 alpha-2 code of a country of operation."),
-    OpenApiParameter("hq", str, description="ISO 3166-1 alpha-2 code of the headquarters."),
+    list_parameter("hq", "ISO 3166-1 alpha-2 code of the headquarters."),
     list_parameter("exploitation", "Form of exploitation slug (see /api/v1/vocabularies/)."),
     list_parameter("population", "Population slug (see /api/v1/vocabularies/)."),
     list_parameter("type", "Type of organisation.", enum=OrganisationType.values),

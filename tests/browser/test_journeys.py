@@ -83,7 +83,8 @@ def test_filtering_by_keyboard_alone_with_visible_focus(page):
     assert recovery.is_checked()
 
     button = page.get_by_role("button", name=FILTER_BUTTON)
-    for _ in range(80):
+    # Past every tick box of the form: the two country lists hold some 170 of them.
+    for _ in range(300):
         page.keyboard.press("Tab")
         assert has_visible_focus(page), page.evaluate("document.activeElement.outerHTML")
         if button.evaluate("element => element === document.activeElement"):
@@ -245,3 +246,36 @@ def test_a_choice_is_kept_across_pages_without_javascript(page_without_javascrip
         first,
         second,
     ]
+
+
+def test_a_country_is_found_by_typing_ticked_and_then_listed_first(page):
+    page.goto("/organisations/")
+    works_in = page.get_by_role("group", name="Works in")
+    choices = works_in.locator(".choices")
+    # Some 90 countries in a box that scrolls: the page does not grow by their number.
+    assert choices.evaluate("box => box.scrollHeight > box.clientHeight")
+    assert works_in.bounding_box()["height"] < 400
+
+    works_in.get_by_label("Type to narrow the list").fill("nep")
+    shown = works_in.locator("label.choice:visible").all_inner_texts()
+    assert [text.split(" (")[0].strip() for text in shown] == ["Nepal"]
+    works_in.get_by_label("Nepal").check()
+    page.get_by_role("button", name=FILTER_BUTTON).click()
+    page.wait_for_url(re.compile(r"country=NP"))
+    assert result_count(page) > 0
+    works_in = page.get_by_role("group", name="Works in")
+    first = works_in.locator("input[type=checkbox]").first
+    assert first.get_attribute("value") == "NP" and first.is_checked()
+
+
+def test_countries_are_ticked_without_javascript(page_without_javascript):
+    page = page_without_javascript
+    page.goto("/organisations/")
+    everyone = result_count(page)
+    assert page.get_by_label("Type to narrow the list").count() == 0
+    page.get_by_role("group", name="Works in").get_by_label("Nepal").check()
+    page.get_by_role("group", name="Headquarters").get_by_label("Nepal").check()
+    page.get_by_role("button", name=FILTER_BUTTON).click()
+    page.wait_for_url(re.compile(r"country=NP&hq=NP"))
+    assert 0 < result_count(page) < everyone
+    assert page.get_by_role("group", name="Headquarters").get_by_label("Nepal").is_checked()
