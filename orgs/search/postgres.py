@@ -8,7 +8,7 @@ from functools import reduce
 from operator import and_, or_
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-from django.db.models import Case, F, FloatField, Q, Value, When, Window
+from django.db.models import Case, F, FloatField, Value, When, Window
 from django.db.models.functions import RowNumber
 
 from orgs.models import SearchDocument
@@ -60,13 +60,14 @@ def _similar_names(name):
 
 
 def matching(queryset, query, some_words=False):
-    # The text match on the joined document, which ranking reads too: matched in a subquery
-    # (as a UNION with the close names), every document was read twice, 20-25 ms of 60 for
-    # "forced labour" at 10,000 listings. The close names come from their trigram index
-    # alone, as a hashed list: tested on every row, the similarity cost ~30 µs a row.
-    match = Q(**{VECTOR: _tsquery(query, some_words)})
+    # The text match and the close names as a UNION, each answered by its own index. Joined
+    # with OR in one condition, PostgreSQL either rechecked the trigram similarity of every
+    # text match (~30 µs a row: 70-110 ms for the 3,334 matches of "forced labour" at 10,000
+    # listings) or, with the names as a hashed subquery, gave up the GIN index (a sequential
+    # scan of every document, ~20 ms, for queries that match a few).
+    texts = SearchDocument.objects.filter(search_vector=_tsquery(query, some_words)).values("pk")
     name = _typed_name(query)
-    return queryset.filter(match | Q(pk__in=_similar_names(name)) if name else match)
+    return queryset.filter(pk__in=texts.union(_similar_names(name)) if name else texts)
 
 
 def ranked(queryset, query, some_words=False):
