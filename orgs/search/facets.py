@@ -1,7 +1,7 @@
 """Every facet counted in one statement. The organisations under the filters that are not
 facets (published, the search, years active) are found once, with the facet keys of their
-search documents (written by documents.py) read through the same join as the text match, as
-a materialised common table expression, and each facet is grouped from it.
+search documents (written by documents.py) read through the same query, as a materialised
+common table expression, and each facet is grouped from it.
 
 A facet counts the organisations that pass every *other* facet's selection, so the choices
 of a facet keep the counts they would add (OR within a facet, AND across facets). Rows that
