@@ -5,6 +5,7 @@ facet counts. Hostile input never raises."""
 import pytest
 
 from orgs.models import ExploitationForm, Organisation, Pillar, Population
+from orgs.search import postgres
 from orgs.search.query import fold
 from orgs.templatetags import search_tags
 
@@ -108,6 +109,16 @@ def test_a_name_match_outranks_a_description_match(library):
     OrganisationFactory(name="Other", summary="Advice.", description="Once studied cocoa.")
     results = found("cocoa")
     assert results.index("Cocoa Watch") < results.index("Other")
+
+
+def test_every_match_is_listed_once_beyond_the_best_ranked_ones(library, monkeypatch):
+    # PostgreSQL ranks finely only the first CANDIDATES matches; the rest must still follow.
+    monkeypatch.setattr(postgres, "CANDIDATES", 2)
+    for n in range(5):
+        OrganisationFactory(name=f"Cocoa Group {n}", summary="Cocoa farms. " * (n + 1))
+    listed = found("cocoa")
+    assert sorted(listed) == sorted(set(listed))
+    assert {f"Cocoa Group {n}" for n in range(5)} <= set(listed)
 
 
 def test_a_country_in_the_query_limits_results_to_where_organisations_work(library):

@@ -1,7 +1,7 @@
 """Every facet counted in one statement. The organisations under the filters that are not
-facets (published, the search, years active) are found once, as a materialised common table
-expression holding the facet keys of their search documents (written by
-documents.py), and each facet is grouped from it.
+facets (published, the search, years active) are found once, with the facet keys of their
+search documents (written by documents.py) read through the same query, as a materialised
+common table expression, and each facet is grouped from it.
 
 A facet counts the organisations that pass every *other* facet's selection, so the choices
 of a facet keep the counts they would add (OR within a facet, AND across facets). Rows that
@@ -11,7 +11,9 @@ no count query of its own (on PostgreSQL that would run the text match once more
 are kept until the directory changes (cache.py).
 """
 
-from .documents import DOCUMENT, MASK_BITS
+from django.db.models.functions import Coalesce
+
+from .documents import MASK_BITS
 
 # Facets stored as bit masks of term ids: (mask column, relation, term column).
 TERM_FACETS = {
@@ -40,14 +42,14 @@ def _condition(facet, values, term_ids):
         if max(ids) <= MASK_BITS:
             return f"(d.{column} & %s) <> 0", [sum(1 << i for i in ids)]
         return (
-            f"EXISTS (SELECT 1 FROM {relation} x WHERE x.organisation_id = d.organisation_id "
+            f"EXISTS (SELECT 1 FROM {relation} x WHERE x.organisation_id = d.id "
             f"AND x.{term} IN ({_placeholders(ids)}))",
             ids,
         )
     if facet in VALUE_FACETS:
         return f"d.{VALUE_FACETS[facet]} IN ({_placeholders(values)})", list(values)
     return (
-        f"EXISTS (SELECT 1 FROM {COUNTRIES} c WHERE c.organisation_id = d.organisation_id "
+        f"EXISTS (SELECT 1 FROM {COUNTRIES} c WHERE c.organisation_id = d.id "
         f"AND c.country IN ({_placeholders(values)}))",
         list(values),
     )
@@ -92,20 +94,16 @@ def count(base, selected, term_ids, cache):
     ``{facet: {slug: id}}`` for the term facets; ``cache``: the request's
     ``cache.Results``, which runs the statement or finds its rows."""
     facets = [*TERM_FACETS, *VALUE_FACETS, "country"]
-    base_sql, params = base.order_by().values("pk").query.get_compiler(using=base.db).as_sql()
+    # (A listing whose document is not written yet counts under no term.)
+    masks = {c: Coalesce(f"search_document__{c}", 0) for c, _, _ in TERM_FACETS.values()}
+    rows = base.order_by().values("id", *VALUE_FACETS.values(), **masks)
+    base_sql, params = rows.query.get_compiler(using=base.db).as_sql()
     flags, flag_params = [], []
     for facet in selected:
         sql, condition_params = _condition(facet, selected[facet], term_ids)
         flags.append(f", {sql} AS ok_{facet}")
         flag_params += condition_params
-    columns = ", ".join(
-        [f"d.{column}" for column, _, _ in TERM_FACETS.values()]
-        + [f"d.{column}" for column in VALUE_FACETS.values()]
-    )
-    rows = (
-        f"SELECT d.organisation_id AS id, {columns}{''.join(flags)} FROM {DOCUMENT} d "
-        f"WHERE d.organisation_id IN ({base_sql})"
-    )
+    rows = f"SELECT d.*{''.join(flags)} FROM ({base_sql}) d"
     if len(selected) > 1:
         failed = " + ".join(f"CASE WHEN ok_{facet} THEN 0 ELSE 1 END" for facet in selected)
         rows = f"SELECT * FROM ({rows}) f WHERE {failed} <= 1"

@@ -48,8 +48,10 @@ def vocabulary():
         for model in (Pillar, ExploitationForm, Population):
             texts += model.objects.values_list("name", flat=True)
         names = []
-        for name, summary, tags, description in Organisation.objects.published().values_list(
-            "name", "summary", "tags", "description"
+        for name, summary, tags, description in (
+            Organisation.objects.published()
+            .order_by()
+            .values_list("name", "summary", "tags", "description")
         ):
             names.append(name)
             texts += [summary, tags, description]

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from django import template
 
+from orgs.filters import country_names
+
 register = template.Library()
 
 OTHERS_NAMED = 3
@@ -27,7 +29,9 @@ def where_it_works(organisation, asked=None):
     """``organisation``'s countries of operation (as prefetched for cards), those in
     ``asked`` (ISO codes) first."""
     asked = {code.upper() for code in asked or []}
-    countries = [row.country for row in organisation.operating_countries.all()]
-    there = [country.name for country in countries if country.code in asked]
-    others = sorted(country.name for country in countries if country.code not in asked)
+    # The names resolved once per process: each country's own name took ~0.1 ms, ~10 ms a page.
+    names = country_names()
+    codes = [row.country.code for row in organisation.operating_countries.all()]
+    there = [names.get(code, code) for code in codes if code in asked]
+    others = sorted(names.get(code, code) for code in codes if code not in asked)
     return WhereItWorks(there, others[:OTHERS_NAMED], max(len(others) - OTHERS_NAMED, 0))
