@@ -135,10 +135,19 @@ class OrganisationQuerySet(models.QuerySet):
     def with_dead_donate_link(self):
         """Whether each listing's donation link failed two checks in a row, in the listings'
         own query (``Organisation.card_donate_url``): a card leaves it out, as a profile does."""
+        return self.with_dead_links("donate_url")
+
+    def with_dead_links(self, *fields):
+        """Whether each of the named link fields failed two checks in a row, as
+        ``<field>_dead``, in the listings' own query (``Organisation.shown_link()``)."""
         from .models import LinkCheck
 
-        dead = LinkCheck.objects.dead().filter(url=OuterRef("donate_url"))
-        return self.annotate(donate_url_dead=Exists(dead))
+        return self.annotate(
+            **{
+                f"{field}_dead": Exists(LinkCheck.objects.dead().filter(url=OuterRef(field)))
+                for field in fields
+            }
+        )
 
     def with_vetting_counts(self):
         """Each listing's criteria met and not met, and how many criteria there are, in the

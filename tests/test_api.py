@@ -384,8 +384,9 @@ QUERY_BUDGETS = {
     # against (three vocabularies' names, the published names), built once per process for
     # a few minutes, here after the caches were emptied
     "/api/v1/organisations/?q=organisation": 6 + 2 + 4,
-    # the listing, seven prefetched relations, the criteria
-    "/api/v1/organisations/{slug}/": 9,
+    # the listing, seven prefetched relations, its links known to be dead (as the profile's),
+    # the criteria
+    "/api/v1/organisations/{slug}/": 10,
     "/api/v1/pillars/": 1,
     # the pillars, the pillar counts per country, the counts per country
     "/api/v1/countries/": 3,
@@ -393,12 +394,13 @@ QUERY_BUDGETS = {
     "/api/v1/vocabularies/": 5,
     "/api/v1/": 0,
     "/api/v1/hsds/": 0,
-    # four taxonomies, the count, the page, seven prefetched relations
-    "/api/v1/hsds/organizations/": 4 + 2 + 7,
-    "/api/v1/hsds/services/": 4 + 2 + 7,
-    # four taxonomies, the listing found by its id, seven prefetched relations
-    "/api/v1/hsds/organizations/{org_id}/": 4 + 1 + 7,
-    "/api/v1/hsds/services/{service_id}/": 4 + 1 + 7,
+    # four taxonomies, the count, the page, seven prefetched relations, the links known to be
+    # dead (one query a page, as the profile's)
+    "/api/v1/hsds/organizations/": 4 + 2 + 7 + 1,
+    "/api/v1/hsds/services/": 4 + 2 + 7 + 1,
+    # four taxonomies, the listing found by its id, seven prefetched relations, dead links
+    "/api/v1/hsds/organizations/{org_id}/": 4 + 1 + 7 + 1,
+    "/api/v1/hsds/services/{service_id}/": 4 + 1 + 7 + 1,
     "/api/v1/hsds/taxonomies/": 4,
     "/api/v1/hsds/taxonomy_terms/": 4,
     "/api/v1/hsds/taxonomies/{taxonomy_id}/": 4,

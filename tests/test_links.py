@@ -3,9 +3,11 @@ all: what each link answered is recorded, a link dead for two checks leaves the 
 curators get the queue. The checker never reaches any other address in these tests."""
 
 import io
+import json
 import socket
 import threading
 import time
+import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -334,3 +336,64 @@ def test_a_comparison_leaves_out_links_found_dead(client, donors):
         assert f'href="{url}"' not in html, url
     assert f'href="{alive.donate_url}"' in html
     assert f'href="{alive.website}"' in html
+
+
+@pytest.fixture
+def dead_source(donors):
+    """The listing with dead links also cites a source, and gives evidence, found dead."""
+    dead, _ = donors
+    url = "https://gone.example/report"
+    Source.objects.create(organisation=dead, url=url, supports="founding year")
+    Assessment.objects.create(
+        organisation=dead, criterion=Criterion.objects.first(), result="met", evidence_url=url
+    )
+    LinkCheck.objects.create(url=url, checked_at=timezone.now(), consecutive_failures=2)
+    return url
+
+
+def assert_dead_links_left_out(text, donors, dead_source=None):
+    dead, alive = donors
+    for url in [dead.donate_url, dead.website, dead.volunteer_url, dead_source]:
+        if url:
+            assert url not in text, url
+    # One failure may be a passing outage: still published.
+    assert alive.donate_url in text
+
+
+def test_the_api_leaves_out_links_found_dead(client, donors, dead_source):
+    dead, alive = donors
+    detail = client.get(reverse("opendata:api-organisation", kwargs={"slug": dead.slug})).json()
+    assert (detail["website"], detail["donate_url"], detail["volunteer_url"]) == ("", "", "")
+    assert dead_source not in [source["url"] for source in detail["sources"]]
+    assert dead_source not in [row["evidence_url"] for row in detail["vetting"]]
+    shown = client.get(reverse("opendata:api-organisation", kwargs={"slug": alive.slug})).json()
+    assert shown["donate_url"] == alive.donate_url
+    listing = client.get(reverse("opendata:api-organisations")).json()["results"]
+    websites = {row["slug"]: row["website"] for row in listing}
+    assert websites == {dead.slug: "", alive.slug: alive.website}
+    text = json.dumps([detail, shown, listing])
+    assert_dead_links_left_out(text, donors, dead_source)
+
+
+def test_hsds_leaves_out_links_found_dead(client, donors):
+    dead, _ = donors
+    pages = [
+        client.get(reverse(name)).json()["contents"]
+        for name in ["opendata:hsds-organizations", "opendata:hsds-services"]
+    ]
+    one = client.get(reverse("opendata:hsds-service", kwargs={"id": dead.hsds_service_uuid}))
+    organisation = client.get(
+        reverse("opendata:hsds-organization", kwargs={"id": dead.hsds_organization_uuid})
+    )
+    text = json.dumps([pages, one.json(), organisation.json()])
+    assert_dead_links_left_out(text, donors)
+    zipped = client.get(reverse("opendata:hsds-datapackage")).content
+    with zipfile.ZipFile(io.BytesIO(zipped)) as archive:
+        tables = "".join(archive.read(name).decode() for name in archive.namelist())
+    assert_dead_links_left_out(tables, donors)
+
+
+def test_the_public_csv_leaves_out_links_found_dead(client, donors, dead_source):
+    text = client.get(reverse("opendata:csv")).content.decode()
+    assert donors[0].slug in text
+    assert_dead_links_left_out(text, donors, dead_source)

@@ -1,7 +1,7 @@
 """What the link checker (``manage.py check_links``, orgs/links.py) last found at each address
-the directory links to. A link that failed two checks in a row is dead: profiles, cards and
-comparisons stop showing it, and curators find it in the admin's "Broken or moved links"
-queue."""
+the directory links to. A link that failed two checks in a row is dead: profiles, cards,
+comparisons and the open data (API, HSDS, public CSV) stop showing it, and curators find it
+in the admin's "Broken or moved links" queue."""
 
 from django.db import models
 
@@ -17,6 +17,17 @@ class LinkCheckQuerySet(models.QuerySet):
     def dead_among(self, urls):
         """Which of ``urls`` are dead, as a set (one query)."""
         return set(self.dead().filter(url__in=urls).values_list("url", flat=True))
+
+    def withhold_from(self, organisations):
+        """Leave every dead link out of ``organisations`` as they are shown
+        (``Organisation.withhold_links()``), in one query however many they are: dead links
+        are few. Reads their prefetched assessments; returns them as a list."""
+        organisations = list(organisations)
+        if organisations:
+            dead = set(self.dead().values_list("url", flat=True))
+            for organisation in organisations:
+                organisation.withhold_links(dead)
+        return organisations
 
     def broken_or_moved(self):
         """Addresses that failed their last check, answered with an error (a site that

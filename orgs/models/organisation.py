@@ -278,11 +278,15 @@ class Organisation(models.Model):
         urls.discard("")
         return urls
 
+    def shown_link(self, field):
+        """The link in ``field`` as shown publicly: none once found dead (``with_dead_links()``
+        on the queryset, or ``withhold_links()``)."""
+        return "" if getattr(self, f"{field}_dead", False) else getattr(self, field)
+
     @property
     def card_donate_url(self):
-        """The donation link a card shows: none once found dead (``with_dead_donate_link()``
-        on a card's queryset, or ``withhold_links()``)."""
-        return "" if getattr(self, "donate_url_dead", False) else self.donate_url
+        """The donation link a card shows (``with_dead_donate_link()`` on a card's queryset)."""
+        return self.shown_link("donate_url")
 
     def withhold_links(self, urls):
         """Leave the given addresses (known to be dead) out of this instance as it is shown:
@@ -300,12 +304,16 @@ class Organisation(models.Model):
                 assessment.evidence_url = ""
 
     @property
+    def shown_sources(self):
+        """The sources in the order curators gave them, without those withheld."""
+        withheld = getattr(self, "withheld_urls", set())
+        return [source for source in self.sources.all() if source.url not in withheld]
+
+    @property
     def public_sources(self):
         """The sources a profile shows: the best kinds first (own site, register… copies
         last), in the order curators gave them within a kind, without those withheld."""
-        withheld = getattr(self, "withheld_urls", set())
-        shown = [source for source in self.sources.all() if source.url not in withheld]
-        return sorted(shown, key=lambda source: source.kind_rank)
+        return sorted(self.shown_sources, key=lambda source: source.kind_rank)
 
     @property
     def vetting_counts(self):

@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 from drf_spectacular.generators import SchemaGenerator
 
 from .. import caching
-from ..models import Criterion, Organisation
+from ..models import Criterion, LinkCheck, Organisation
 from . import hsds
 from .public_csv import PUBLIC_COLUMNS, write_public_csv
 
@@ -54,7 +54,11 @@ class OrganisationsCsvView(View):
             for rank, (pk, slug) in enumerate(Criterion.objects.values_list("pk", "slug"))
         }
         stream = io.StringIO()
-        write_public_csv(Organisation.objects.published().for_export(), criteria, stream)
+        # A link that failed two checks in a row is not published (orgs/links.py).
+        organisations = LinkCheck.objects.withhold_from(
+            Organisation.objects.published().for_export()
+        )
+        write_public_csv(organisations, criteria, stream)
         return stream.getvalue()
 
 
@@ -68,7 +72,9 @@ class HsdsDatapackageView(View):
 
     @staticmethod
     def build(base):
-        organisations = Organisation.objects.published().with_profile_relations().order_by("slug")
+        organisations = LinkCheck.objects.withhold_from(
+            Organisation.objects.published().with_profile_relations().order_by("slug")
+        )
         return hsds.datapackage_zip(
             hsds.Exporter(base),
             organisations,

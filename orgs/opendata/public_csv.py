@@ -5,7 +5,8 @@ The columns are an allow-list, not the curators' columns minus a deny-list: a co
 the curators' format later (a curator's note, say) stays out of the public file until someone
 decides it is public and adds it here. The vetting cell is written from each assessment's
 public fields only (criterion, result, date checked, evidence, public note), never from
-whatever the curators' export may add to it."""
+whatever the curators' export may add to it. Links found dead are left out, as on profiles
+(the caller passes listings through ``LinkCheck.objects.withhold_from()``)."""
 
 import csv
 
@@ -87,7 +88,7 @@ def public_cells(organisation, criterion_slugs):
         **scalar,
         **{column: join_list(items) for column, items in lists.items()},
         "sources": format_sources(
-            [[s.url, s.supports, s.kind, s.title] for s in organisation.sources.all()]
+            [[s.url, s.supports, s.kind, s.title] for s in organisation.shown_sources]
         ),
         "criteria": format_criteria([line for _, line in assessments]),
     }

@@ -24,6 +24,7 @@ class OrganisationSummarySerializer(serializers.ModelSerializer):
     """A listing in a list: what a result card shows, and where to find the rest."""
 
     hq_country = serializers.SerializerMethodField()
+    website = serializers.SerializerMethodField()
     pillars = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     countries = serializers.SerializerMethodField()
     profile_url = serializers.SerializerMethodField()
@@ -51,6 +52,11 @@ class OrganisationSummarySerializer(serializers.ModelSerializer):
     @extend_schema_field({"type": "string", "nullable": True, "example": "GB"})
     def get_hq_country(self, organisation):
         return organisation.hq_country.code or None
+
+    @extend_schema_field({"type": "string", "format": "uri"})
+    def get_website(self, organisation):
+        """Empty when unknown, or once found dead (as the profile does: orgs/links.py)."""
+        return organisation.shown_link("website")
 
     @extend_schema_field({"type": "array", "items": {"type": "string", "example": "GB"}})
     def get_countries(self, organisation):
@@ -102,7 +108,8 @@ class HelplineSerializer(serializers.Serializer):
 
 
 class OrganisationSerializer(OrganisationSummarySerializer):
-    """One published listing: every public fact of its profile page."""
+    """One published listing: every public fact of its profile page, its links as the
+    profile shows them (one found dead is empty, or left out of the sources)."""
 
     organisation_type_label = serializers.CharField(source="get_organisation_type_display")
     tags = serializers.ListField(source="tag_list", child=serializers.CharField())
@@ -112,7 +119,7 @@ class OrganisationSerializer(OrganisationSummarySerializer):
     registration = serializers.SerializerMethodField()
     contact = serializers.SerializerMethodField()
     helpline = serializers.SerializerMethodField()
-    sources = SourceSerializer(many=True, read_only=True)
+    sources = SourceSerializer(source="shown_sources", many=True, read_only=True)
     vetting = serializers.SerializerMethodField()
     review_overdue = serializers.BooleanField(source="is_review_overdue")
 

@@ -20,6 +20,7 @@ from ..models import (
     Criterion,
     ExploitationForm,
     Language,
+    LinkCheck,
     OperatingCountry,
     Organisation,
     OrganisationType,
@@ -126,9 +127,9 @@ class OrganisationListView(generics.ListAPIView):
             SearchResults(
                 queryset,
                 count=results.count(queryset),
-                shown=Organisation.objects.published().prefetch_related(
-                    "pillars", "operating_countries"
-                ),
+                shown=Organisation.objects.published()
+                .prefetch_related("pillars", "operating_countries")
+                .with_dead_links("website"),
                 results=results,
             )
         )
@@ -148,6 +149,12 @@ class OrganisationDetailView(generics.RetrieveAPIView):
 
     def get_queryset(self):
         return Organisation.objects.published().with_profile_relations()
+
+    def get_object(self):
+        organisation = super().get_object()
+        # A link that failed two checks in a row is not shown (orgs/links.py), as on profiles.
+        LinkCheck.objects.withhold_from([organisation])
+        return organisation
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "criteria": list(Criterion.objects.all())}
@@ -323,13 +330,19 @@ class HsdsMixin:
         """The published listing whose HSDS id kept in ``field`` is ``wanted`` (one indexed
         query, and its relations)."""
         try:
-            return self.published().get(**{field: wanted})
+            organisation = self.published().get(**{field: wanted})
         except Organisation.DoesNotExist as error:
             raise Http404("No published organisation has this id.") from error
+        return LinkCheck.objects.withhold_from([organisation])[0]
 
     def paginated(self, items, build):
         page = self.paginate_queryset(items)
         return self.get_paginated_response([build(item) for item in page])
+
+    def paginated_listings(self, build):
+        """A page of published listings, their dead links left out (one query a page)."""
+        page = LinkCheck.objects.withhold_from(self.paginate_queryset(self.published()))
+        return self.get_paginated_response([build(organisation) for organisation in page])
 
 
 def hsds_list(operation_id, summary):
@@ -374,8 +387,7 @@ class HsdsRootView(APIView):
 class HsdsOrganizationListView(HsdsMixin, generics.GenericAPIView):
     @hsds_list("hsds_organizations_list", "HSDS organizations (every published listing)")
     def get(self, request):
-        exporter = self.exporter()
-        return self.paginated(self.published(), exporter.organization)
+        return self.paginated_listings(self.exporter().organization)
 
 
 class HsdsOrganizationView(HsdsMixin, APIView):
@@ -388,8 +400,7 @@ class HsdsOrganizationView(HsdsMixin, APIView):
 class HsdsServiceListView(HsdsMixin, generics.GenericAPIView):
     @hsds_list("hsds_services_list", "HSDS services (each listing's anti-trafficking work)")
     def get(self, request):
-        exporter = self.exporter()
-        return self.paginated(self.published(), exporter.service)
+        return self.paginated_listings(self.exporter().service)
 
 
 class HsdsServiceView(HsdsMixin, APIView):
