@@ -57,6 +57,11 @@ class Facet:
     label: str
     choices: list[Choice] = field(default_factory=list)
 
+    @property
+    def chosen(self):
+        """How many of its choices are ticked."""
+        return sum(choice.selected for choice in self.choices)
+
 
 class WholeNumberFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField

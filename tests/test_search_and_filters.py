@@ -280,11 +280,31 @@ def test_the_chosen_countries_come_first_then_the_others_by_name(client, directo
 def test_each_country_filter_is_a_fieldset_named_by_its_legend(client, directory):
     html = client.get("/organisations/").content.decode()
     for legend, name in [("Works in", "country"), ("Headquarters", "hq")]:
-        fieldset = re.search(rf"<legend>{legend}</legend>(.*?)</fieldset>", html, re.S)
+        fieldset = re.search(rf"<legend[^>]*>{legend}</legend>(.*?)</fieldset>", html, re.S)
         assert fieldset, legend
         assert 'class="choices"' in fieldset.group(1)
         assert f'name="{name}"' in fieldset.group(1)
     assert not re.search(r'<select[^>]*name="(country|hq)"', html)  # no list box
+
+
+def country_folds(html):
+    """Each country list's fold: (its summary, whether it starts open)."""
+    return [
+        (summary, "open" in attributes)
+        for attributes, summary in re.findall(
+            r'<details class="facet-fold"([^>]*)>\s*<summary>(.*?)</summary>', html
+        )
+    ]
+
+
+def test_each_country_list_is_folded_until_a_country_in_it_is_chosen(client, directory):
+    # Folded, Tab passes some 170 tick boxes in two steps; the summary says what is chosen.
+    html = client.get("/organisations/").content.decode()
+    assert country_folds(html) == [("Works in", False), ("Headquarters", False)]
+    html = client.get("/organisations/?country=KE&country=UG").content.decode()
+    assert country_folds(html) == [("Works in · 2 chosen", True), ("Headquarters", False)]
+    html = client.get("/organisations/?hq=US").content.decode()
+    assert country_folds(html) == [("Works in", False), ("Headquarters · 1 chosen", True)]
 
 
 def test_an_empty_headquarters_value_from_an_old_link_means_any_country(client, directory):

@@ -1,5 +1,6 @@
-// An enhancement only: without it each long list of tick boxes (the countries) shows every
-// choice in its scrolling box, and the form works the same. With it, a box above the list
+// An enhancement only: without it each long list of tick boxes (the countries), once its
+// <details> is opened, shows every choice in its scrolling box, and the form works the same.
+// With it, a box above the list (inside the same <details>)
 // narrows it to the names containing what is typed (accents and case aside); ticked choices
 // stay in view. The box has no name, so it never becomes part of the search.
 (function () {
