@@ -46,11 +46,7 @@ class Comparison:
             )
             del self.organisations[MAX_COMPARED:]
         # A link that failed two checks in a row is not shown (orgs/links.py), as on profiles.
-        if self.organisations:
-            urls = set().union(*(o.linked_urls() for o in self.organisations))
-            dead = LinkCheck.objects.dead_among(urls)
-            for organisation in self.organisations:
-                organisation.withhold_links(dead)
+        LinkCheck.objects.withhold_from(self.organisations)
 
     @property
     def is_complete(self):

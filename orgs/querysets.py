@@ -129,13 +129,10 @@ class OrganisationQuerySet(models.QuerySet):
         return (
             self.prefetch_related("pillars", "operating_countries")
             .with_vetting_counts()
-            .with_dead_donate_link()
+            # A card leaves out a dead donation link (Organisation.card_donate_url), as a
+            # profile does.
+            .with_dead_links("donate_url")
         )
-
-    def with_dead_donate_link(self):
-        """Whether each listing's donation link failed two checks in a row, in the listings'
-        own query (``Organisation.card_donate_url``): a card leaves it out, as a profile does."""
-        return self.with_dead_links("donate_url")
 
     def with_dead_links(self, *fields):
         """Whether each of the named link fields failed two checks in a row, as

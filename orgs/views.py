@@ -147,7 +147,7 @@ class OrganisationDetailView(DetailView):
     def get_object(self, queryset=None):
         organisation = super().get_object(queryset)
         # A link that failed two checks in a row is not shown (orgs/links.py).
-        organisation.withhold_links(LinkCheck.objects.dead_among(organisation.linked_urls()))
+        LinkCheck.objects.withhold_from([organisation])
         return organisation
 
     def get_context_data(self, **kwargs):

@@ -14,14 +14,11 @@ class LinkCheckQuerySet(models.QuerySet):
     def dead(self):
         return self.filter(consecutive_failures__gte=DEAD_AFTER_FAILURES)
 
-    def dead_among(self, urls):
-        """Which of ``urls`` are dead, as a set (one query)."""
-        return set(self.dead().filter(url__in=urls).values_list("url", flat=True))
-
     def withhold_from(self, organisations):
         """Leave every dead link out of ``organisations`` as they are shown
-        (``Organisation.withhold_links()``), in one query however many they are: dead links
-        are few. Reads their prefetched assessments; returns them as a list."""
+        (``Organisation.withhold_links()``), in one query however many they are (none for
+        none): dead links are few. The one rule for profiles, comparisons and the open data.
+        Reads their prefetched assessments; returns them as a list."""
         organisations = list(organisations)
         if organisations:
             dead = set(self.dead().values_list("url", flat=True))

@@ -269,15 +269,6 @@ class Organisation(models.Model):
     # The links a profile may show, by field (sources and evidence are listed elsewhere).
     LINK_FIELDS = ["website", "donate_url", "volunteer_url", "registration_url", "helpline_url"]
 
-    def linked_urls(self):
-        """Every address this listing links to publicly: its own links, its sources and the
-        evidence of its assessments (reads the prefetched relations)."""
-        urls = {getattr(self, name) for name in self.LINK_FIELDS}
-        urls |= {source.url for source in self.sources.all()}
-        urls |= {assessment.evidence_url for assessment in self.assessments.all()}
-        urls.discard("")
-        return urls
-
     def shown_link(self, field):
         """The link in ``field`` as shown publicly: none once found dead (``with_dead_links()``
         on the queryset, or ``withhold_links()``)."""
@@ -285,7 +276,8 @@ class Organisation(models.Model):
 
     @property
     def card_donate_url(self):
-        """The donation link a card shows (``with_dead_donate_link()`` on a card's queryset)."""
+        """The donation link a card shows (``with_dead_links("donate_url")`` on a card's
+        queryset)."""
         return self.shown_link("donate_url")
 
     def withhold_links(self, urls):
