@@ -9,6 +9,12 @@ from django.db import models
 # passing outage, two (a check apart) are not.
 DEAD_AFTER_FAILURES = 2
 
+# Up to this many addresses, listings shown are checked by their own addresses (the unique
+# index on url): at 50,000 link checks, 2% dead, that takes about 1 ms where reading every dead
+# link takes 12 to 24 ms. A whole export reads every dead link instead of binding tens of
+# thousands of addresses (SQLite allows 999 parameters in a statement by default).
+CHECKED_BY_ADDRESS_UP_TO = 500
+
 
 class LinkCheckQuerySet(models.QuerySet):
     def dead(self):
@@ -16,12 +22,16 @@ class LinkCheckQuerySet(models.QuerySet):
 
     def withhold_from(self, organisations):
         """Leave every dead link out of ``organisations`` as they are shown
-        (``Organisation.withhold_links()``), in one query however many they are (none for
-        none): dead links are few. The one rule for profiles, comparisons and the open data.
-        Reads their prefetched assessments; returns them as a list."""
+        (``Organisation.withhold_links()``), in one query however many they are (none if
+        they link nowhere): the one rule for profiles, comparisons and the open data. Reads
+        their prefetched sources and assessments; returns them as a list."""
         organisations = list(organisations)
-        if organisations:
-            dead = set(self.dead().values_list("url", flat=True))
+        urls = set().union(*(organisation.linked_urls() for organisation in organisations))
+        if urls:
+            dead = self.dead().order_by()
+            if len(urls) <= CHECKED_BY_ADDRESS_UP_TO:
+                dead = dead.filter(url__in=urls)
+            dead = set(dead.values_list("url", flat=True))
             for organisation in organisations:
                 organisation.withhold_links(dead)
         return organisations

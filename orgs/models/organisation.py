@@ -269,6 +269,15 @@ class Organisation(models.Model):
     # The links a profile may show, by field (sources and evidence are listed elsewhere).
     LINK_FIELDS = ["website", "donate_url", "volunteer_url", "registration_url", "helpline_url"]
 
+    def linked_urls(self):
+        """Every address this listing links to publicly: its own links, its sources and the
+        evidence of its assessments (reads the prefetched relations)."""
+        urls = {getattr(self, name) for name in self.LINK_FIELDS}
+        urls |= {source.url for source in self.sources.all()}
+        urls |= {assessment.evidence_url for assessment in self.assessments.all()}
+        urls.discard("")
+        return urls
+
     def shown_link(self, field):
         """The link in ``field`` as shown publicly: none once found dead (``with_dead_links()``
         on the queryset, or ``withhold_links()``)."""
