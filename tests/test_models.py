@@ -89,3 +89,28 @@ def test_related_organisations_share_pillars_and_are_published(organisation, dra
     OrganisationFactory(name="Unrelated", pillars=["intelligence"])
     draft.pillars.set(organisation.pillars.all())
     assert list(organisation.related()) == [close, partial]
+
+
+def test_related_organisations_fill_their_places_with_the_closest_published_ones(organisation):
+    # Harbour Trust: recovery and education, in GB and IE. Listings that share more but are
+    # not published take no place among the four shown.
+    for status in [Organisation.Status.DRAFT, Organisation.Status.ARCHIVED]:
+        OrganisationFactory(
+            name=f"Not Shown ({status})",
+            status=status,
+            pillars=["recovery", "education"],
+            countries=["GB", "IE"],
+        )
+    closest = [
+        OrganisationFactory(name=name, pillars=["recovery", "education"], countries=["GB"])
+        for name in ["Delta", "alpha", "Charlie", "bravo"]
+    ]
+    OrganisationFactory(name="Aardvark", pillars=["recovery", "education"])
+    assert list(organisation.related()) == sorted(closest, key=lambda o: o.name.lower())
+    assert organisation not in organisation.related(limit=10)
+
+
+def test_a_listing_sharing_neither_pillars_nor_countries_has_no_related_ones(vocabulary):
+    alone = OrganisationFactory(pillars=[], countries=[])
+    OrganisationFactory(pillars=["recovery"], countries=["GB"])
+    assert list(alone.related()) == []
