@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, Func, OuterRef, Subquery, Value
+from django.db.models import Exists, F, Func, OuterRef, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
@@ -133,13 +133,16 @@ class OrganisationQuerySet(models.QuerySet):
         countries_model = self.model.operating_countries.rel.related_model
         pillar_rows = self.model.pillars.through.objects.filter(pillar__in=pillars)
         country_rows = countries_model.objects.filter(country__in=countries)
-        # One row per pillar or country shared: (organisation, the pillar or NULL).
+        # One row per pillar or country shared: (listing, pillar or NULL), named alike in
+        # both halves, for either may be left out (when the profile has no pillars or no
+        # countries).
         rows = (
             pillar_rows.order_by()
-            .values_list("organisation_id", "pillar_id")
+            .values(listing=F("organisation_id"), shared_pillar=F("pillar_id"))
             .union(
-                country_rows.order_by().values_list(
-                    "organisation_id", Value(None, output_field=models.BigIntegerField())
+                country_rows.order_by().values(
+                    listing=F("organisation_id"),
+                    shared_pillar=Value(None, output_field=models.BigIntegerField()),
                 ),
                 all=True,
             )
@@ -152,11 +155,11 @@ class OrganisationQuerySet(models.QuerySet):
         sql = f"""
             SELECT candidate.pk FROM ({candidates_sql}) candidate
             JOIN (
-                SELECT shared_row.organisation_id,
-                       COUNT(*) AS overlap, COUNT(shared_row.pillar_id) AS pillars
+                SELECT shared_row.listing,
+                       COUNT(*) AS overlap, COUNT(shared_row.shared_pillar) AS pillars
                 FROM ({rows_sql}) shared_row
-                GROUP BY shared_row.organisation_id
-            ) shared ON shared.organisation_id = candidate.pk
+                GROUP BY shared_row.listing
+            ) shared ON shared.listing = candidate.pk
             ORDER BY shared.overlap DESC, shared.pillars DESC, LOWER(candidate.name),
                 candidate.name
             LIMIT %s"""  # noqa: S608

@@ -114,3 +114,13 @@ def test_a_listing_sharing_neither_pillars_nor_countries_has_no_related_ones(voc
     alone = OrganisationFactory(pillars=[], countries=[])
     OrganisationFactory(pillars=["recovery"], countries=["GB"])
     assert list(alone.related()) == []
+
+
+def test_a_listing_without_pillars_or_countries_is_related_by_the_other(vocabulary):
+    no_pillars = OrganisationFactory(pillars=[], countries=["GB", "FR"])
+    no_countries = OrganisationFactory(pillars=["recovery"], countries=[])
+    both = OrganisationFactory(name="Both", pillars=["recovery"], countries=["FR", "GB"])
+    one = OrganisationFactory(name="One", pillars=["recovery"], countries=["GB"])
+    elsewhere = OrganisationFactory(name="Elsewhere", pillars=["recovery"], countries=["DE"])
+    assert list(no_pillars.related()) == [both, one]
+    assert list(no_countries.related()) == [both, elsewhere, one]
