@@ -89,3 +89,38 @@ def test_related_organisations_share_pillars_and_are_published(organisation, dra
     OrganisationFactory(name="Unrelated", pillars=["intelligence"])
     draft.pillars.set(organisation.pillars.all())
     assert list(organisation.related()) == [close, partial]
+
+
+def test_related_organisations_fill_their_places_with_the_closest_published_ones(organisation):
+    # Harbour Trust: recovery and education, in GB and IE. Listings that share more but are
+    # not published take no place among the four shown.
+    for status in [Organisation.Status.DRAFT, Organisation.Status.ARCHIVED]:
+        OrganisationFactory(
+            name=f"Not Shown ({status})",
+            status=status,
+            pillars=["recovery", "education"],
+            countries=["GB", "IE"],
+        )
+    closest = [
+        OrganisationFactory(name=name, pillars=["recovery", "education"], countries=["GB"])
+        for name in ["Delta", "alpha", "Charlie", "bravo"]
+    ]
+    OrganisationFactory(name="Aardvark", pillars=["recovery", "education"])
+    assert list(organisation.related()) == sorted(closest, key=lambda o: o.name.lower())
+    assert organisation not in organisation.related(limit=10)
+
+
+def test_a_listing_sharing_neither_pillars_nor_countries_has_no_related_ones(vocabulary):
+    alone = OrganisationFactory(pillars=[], countries=[])
+    OrganisationFactory(pillars=["recovery"], countries=["GB"])
+    assert list(alone.related()) == []
+
+
+def test_a_listing_without_pillars_or_countries_is_related_by_the_other(vocabulary):
+    no_pillars = OrganisationFactory(pillars=[], countries=["GB", "FR"])
+    no_countries = OrganisationFactory(pillars=["recovery"], countries=[])
+    both = OrganisationFactory(name="Both", pillars=["recovery"], countries=["FR", "GB"])
+    one = OrganisationFactory(name="One", pillars=["recovery"], countries=["GB"])
+    elsewhere = OrganisationFactory(name="Elsewhere", pillars=["recovery"], countries=["DE"])
+    assert list(no_pillars.related()) == [both, one]
+    assert list(no_countries.related()) == [both, elsewhere, one]

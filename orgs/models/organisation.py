@@ -496,7 +496,7 @@ class Organisation(models.Model):
     def related(self, limit=4):
         """Other published organisations with the most pillars and countries of operation in
         common with this one (``OrganisationQuerySet.related_to``)."""
-        return Organisation.objects.published().related_to(self).with_card_relations()[:limit]
+        return Organisation.objects.published().related_to(self, limit).with_card_relations()
 
 
 class OperatingCountryQuerySet(models.QuerySet):
