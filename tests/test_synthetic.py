@@ -2,6 +2,7 @@
 index survives bulk loads and lost triggers."""
 
 import io
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -64,6 +65,13 @@ def test_search_benchmark_prints_its_figures(vocabulary, organisation, settings)
     )
     assert "search page (with facets), warm: the same request again" in report
     assert "bare Django view (baseline): p50" in report
+    # Where a cold request's time goes: each part measured, none of it negative.
+    parts = re.findall(
+        r"(database statements|rendering the template|the rest \(.*\)): p50 (-?[\d.]+) ms", report
+    )
+    assert [name for name, _ in parts][:2] == ["database statements", "rendering the template"]
+    assert len(parts) == 3
+    assert all(float(ms) > 0 for _, ms in parts[:2])
 
 
 def test_the_search_objects_come_from_migrations_without_a_shared_version_row(db):
