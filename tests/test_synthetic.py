@@ -74,6 +74,19 @@ def test_search_benchmark_prints_its_figures(vocabulary, organisation, settings)
     assert all(float(ms) > 0 for _, ms in parts[:2])
 
 
+@pytest.mark.django_db(transaction=True)  # the schema editor, as sqlmigrate uses it
+def test_sqlmigrate_prints_the_search_objects_and_leaves_the_database_alone(organisation):
+    out = io.StringIO()
+    call_command("sqlmigrate", "orgs", "0011_search_in_migrations", stdout=out)
+    if connection.vendor == "sqlite":
+        assert "CREATE VIRTUAL TABLE orgs_organisation_fts USING fts5" in out.getvalue()
+    else:
+        assert "ADD COLUMN search_vector tsvector GENERATED ALWAYS" in out.getvalue()
+        assert "CREATE INDEX orgs_searchdocument_name_trgm" in out.getvalue()
+    # Printed, not run: the index and the documents are as they were.
+    assert list(Organisation.objects.matching("safe houses")) == [organisation]
+
+
 def test_the_search_objects_come_from_migrations_without_a_shared_version_row(db):
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
