@@ -249,6 +249,13 @@ def test_hyphenated_spaced_and_joined_spellings_find_each_other(vocabulary, text
     assert found(text) == ["Kite Project"]
 
 
+def test_a_joined_word_of_two_directory_words_is_not_read_as_a_misspelt_name(vocabulary):
+    OrganisationFactory(name="Kite Project", summary="Runs anti-trafficking clinics.")
+    OrganisationFactory(name="Trafficking Watch", summary="Maps routes used by smugglers.")
+    # "antitrafficking" is "anti" + "trafficking", not a misspelling of the name "Trafficking".
+    assert found("antitrafficking") == found("anti-trafficking") == ["Kite Project"]
+
+
 def test_a_search_whose_words_do_not_all_match_lists_the_best_partial_matches_labelled(
     client, library
 ):
