@@ -104,7 +104,9 @@ def test_the_search_objects_come_from_migrations_without_a_shared_version_row(db
                 "SELECT indexname FROM pg_indexes WHERE tablename = 'orgs_searchdocument'"
             )
             indexes = {name for (name,) in cursor.fetchall()}
-            assert {"orgs_searchdocument_vector", "orgs_searchdocument_name_trgm"} <= indexes
+            assert "orgs_searchdocument_vector" in indexes
+            # Misspelt names are read the same way on both databases: no trigram index.
+            assert "orgs_searchdocument_name_trgm" not in indexes
             cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
             assert cursor.fetchall() == []
         assert "orgs_search_version" not in connection.introspection.table_names(cursor)
