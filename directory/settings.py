@@ -151,8 +151,10 @@ AUTH_PASSWORD_VALIDATORS = [
 OTP_TOTP_ISSUER = "Pillars"
 # django-axes counts failed sign-ins and refuses a locked-out client before its password is
 # hashed, so guessing is bounded and costs the workers little. Locked after 5 failures for one
-# account from one address, or STAFF_LOGIN_ADDRESS_LIMIT from one address whatever the
-# accounts, until STAFF_LOCKOUT_MINUTES after the last try (orgs/staff/lockout.py).
+# account from one address, STAFF_LOGIN_ADDRESS_LIMIT from one address whatever the accounts,
+# or STAFF_LOGIN_ACCOUNT_TOTAL_LIMIT for one account whatever the addresses (a guesser with
+# many addresses; the account's owner is locked out too, until an editor unlocks it), until
+# STAFF_LOCKOUT_MINUTES after the last try (orgs/staff/lockout.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -162,6 +164,7 @@ AXES_CLIENT_IP_CALLABLE = "orgs.client_ip.lockout_address"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = int(os.environ.get("STAFF_LOGIN_ACCOUNT_LIMIT", "5"))
 STAFF_LOGIN_ADDRESS_LIMIT = int(os.environ.get("STAFF_LOGIN_ADDRESS_LIMIT", "20"))
+STAFF_LOGIN_ACCOUNT_TOTAL_LIMIT = int(os.environ.get("STAFF_LOGIN_ACCOUNT_TOTAL_LIMIT", "30"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("STAFF_LOCKOUT_MINUTES", "60")))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "orgs.staff.lockout.lockout_response"

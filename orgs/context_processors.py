@@ -3,10 +3,14 @@ SITE_URL when one is set, so the address does not depend on the Host header), an
 section of the main navigation it belongs to."""
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 
 
 def canonical(request):
-    base = settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
+    try:
+        base = settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
+    except DisallowedHost:  # the 400 page of a host not served: no address of ours to give
+        base = ""
     return {"site_url": base, "canonical_url": base + request.path}
 
 

@@ -6,6 +6,7 @@ from functools import cached_property, lru_cache
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.utils import translation
 from django_countries import countries
 from django_filters import fields as filter_fields
@@ -248,13 +249,22 @@ class OrganisationFilter(django_filters.FilterSet):
 
     @cached_property
     def some_words(self):
-        """True when no organisation matches every word of a search of several words: the
-        results are then those matching some of them, best first ("Showing results for some
-        of your words")."""
+        """True when the organisations matching every word of a search of several words do
+        not fill a page: the results are then those matching some of the words, those
+        matching every word first ("Showing results for some of your words")."""
         if not self.search_text or len(read(self.search_text).groups) < 2:
             return False
         self.some_words = False  # while the every-word results are counted
-        return not self._count()[1]
+        if self._count()[1] >= settings.ORGS_PAGE_SIZE:
+            return False
+        self.some_words = True  # while the some-word results are counted
+        # Widened only if that finds more.
+        return self._count()[1] > self._counted[False][1]
+
+    @property
+    def every_word_count(self):
+        """How many organisations match every word (and every filter)."""
+        return self._counted[False][1] if self.some_words else self.result_count
 
     @property
     def chosen_sort(self):

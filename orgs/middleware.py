@@ -9,6 +9,8 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
@@ -94,10 +96,15 @@ class RefuseFilesUploadHandler(FileUploadHandler):
         return None
 
 
+# What a view meets when the database or the shared cache (Redis) cannot be reached.
+UNREACHABLE = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
+
+
 class DatabaseUnavailableMiddleware:
-    """A database that is down, frozen past its timeouts or refusing connections gives
-    visitors a 503 with Retry-After (the page comes back by itself once the database does;
-    Django opens a new connection on the next request)."""
+    """A database or shared cache that is down, frozen past its timeouts or refusing
+    connections gives visitors a 503 with Retry-After (the page comes back by itself once it
+    does: Django opens a new database connection on the next request, and the Redis client
+    reconnects on its own)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -106,14 +113,15 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if not isinstance(exception, UNREACHABLE):
             return None
         # Django closes a connection that failed when the request ends (close_old_connections),
         # so the next request opens a fresh one: the site recovers without a restart.
-        logger.error("Database unavailable: %s", exception)
+        logger.error("Database or shared cache unavailable: %r", exception)
         return plain_page(
             503,
             "Back in a moment",
-            "The directory cannot reach its database just now. Please try again in a minute.",
+            "The directory cannot reach its database or its cache just now. Please try again in a "
+            "minute.",
             **{"Retry-After": str(RETRY_AFTER_SECONDS)},
         )

@@ -109,3 +109,13 @@ def test_page_numbers_out_of_range_show_the_nearest_page(client, organisation):
     response = client.get("/organisations/?page=99999")
     assert response.context["page_obj"].number == 1
     assert "Harbour Trust" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/", "/organisations/?q=x", "/healthz", "/no-such-page/"])
+def test_a_host_not_served_gets_400_even_without_a_site_url(client, settings, db, path):
+    # The 400 page's canonical address fell back on the request's host, refused again: a 500.
+    settings.SITE_URL = ""
+    settings.ALLOWED_HOSTS = ["pillars.example"]
+    response = client.get(path, HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "evil.example" not in response.content.decode()

@@ -225,8 +225,8 @@ def test_no_suggestion_when_nothing_close_exists(client, library):
 
 @pytest.mark.parametrize("text", ["habour house", "harbor hous", "Harbour Huose"])
 def test_a_misspelt_name_finds_the_organisation_directly_on_every_database(library, text):
-    # PostgreSQL: trigram similarity too; both: an unknown word is also searched as the
-    # closest words of organisation names.
+    # On both databases alike, an unknown word is also searched as the closest words of
+    # organisation names.
     assert found(text)[0] == "Harbour House"
 
 
@@ -249,6 +249,13 @@ def test_hyphenated_spaced_and_joined_spellings_find_each_other(vocabulary, text
     assert found(text) == ["Kite Project"]
 
 
+def test_a_joined_word_of_two_directory_words_is_not_read_as_a_misspelt_name(vocabulary):
+    OrganisationFactory(name="Kite Project", summary="Runs anti-trafficking clinics.")
+    OrganisationFactory(name="Trafficking Watch", summary="Maps routes used by smugglers.")
+    # "antitrafficking" is "anti" + "trafficking", not a misspelling of the name "Trafficking".
+    assert found("antitrafficking") == found("anti-trafficking") == ["Kite Project"]
+
+
 def test_a_search_whose_words_do_not_all_match_lists_the_best_partial_matches_labelled(
     client, library
 ):
@@ -257,6 +264,31 @@ def test_a_search_whose_words_do_not_all_match_lists_the_best_partial_matches_la
     assert sorted(listed) == ["Field Watch", "Harbour House"]
     assert response.context["filter"].some_words
     assert "Showing results for some of your words" in response.content.decode()
+
+
+def test_too_few_every_word_matches_are_followed_by_partial_matches_labelled(client, vocabulary):
+    OrganisationFactory(name="Field Shelter", summary="A shelter for cocoa farm workers.")
+    OrganisationFactory(name="Women's Shelter", summary="A shelter for women and girls.")
+    OrganisationFactory(name="Cocoa Watch", summary="Research on cocoa supply chains.")
+    OrganisationFactory(name="Clinic Trust", summary="Runs clinics for mothers.")
+    response = client.get("/organisations/?q=cocoa+shelter")
+    listed = [o.name for o in response.context["object_list"]]
+    assert listed[0] == "Field Shelter"
+    assert sorted(listed[1:]) == ["Cocoa Watch", "Women's Shelter"]
+    html = response.content.decode()
+    assert "Showing results for some of your words: 1 organisation matches all of them" in html
+    assert "and comes first" in html
+
+
+def test_every_word_matches_filling_a_page_are_not_widened(client, vocabulary, settings):
+    settings.ORGS_PAGE_SIZE = 2
+    for n in range(2):
+        OrganisationFactory(name=f"Field Shelter {n}", summary="A shelter for cocoa workers.")
+    OrganisationFactory(name="Cocoa Watch", summary="Research on cocoa supply chains.")
+    response = client.get("/organisations/?q=cocoa+shelter")
+    assert not response.context["filter"].some_words
+    assert response.context["paginator"].count == 2
+    assert "some of your words" not in response.content.decode()
 
 
 def test_partial_matches_rank_listings_matching_more_of_the_words_first(library):

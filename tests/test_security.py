@@ -172,6 +172,21 @@ def test_a_database_outage_is_a_503_with_retry_after(client, organisation, monke
     assert client.get("/").status_code == 200
 
 
+@pytest.mark.parametrize("path", ["/", "/organisations/?q=safe+houses", "/api/v1/organisations/"])
+def test_a_shared_cache_outage_is_a_503_with_retry_after(client, organisation, settings, path):
+    # Nothing listens on port 1: Redis refuses every connection, as when it is down.
+    down = {"BACKEND": "django.core.cache.backends.redis.RedisCache"}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**down, "LOCATION": "redis://127.0.0.1:1/0"},
+        "search": {**down, "LOCATION": "redis://127.0.0.1:1/0", "KEY_PREFIX": "search"},
+    }
+    response = client.get(path)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    assert "try again" in response.content.decode().lower()
+
+
 def test_health_probes_answer_and_are_never_cached(client, db):
     for path in ["/healthz", "/readyz"]:
         response = client.get(path)

@@ -162,6 +162,23 @@ def test_one_address_trying_many_accounts_is_locked_at_the_address_limit(
     assert sign_in(Client(REMOTE_ADDR="198.51.100.7"), "kim").status_code == 302
 
 
+def test_one_account_guessed_from_many_addresses_is_locked_at_the_account_limit(
+    settings, curator_with_password
+):
+    settings.STAFF_LOGIN_ACCOUNT_TOTAL_LIMIT = 9
+    # Three addresses, each staying under the account-and-address limit of 5.
+    answers = [
+        sign_in(Client(REMOTE_ADDR=f"198.51.100.{n}"), "kim", "wrong").status_code
+        for n in range(3)
+        for _ in range(3)
+    ]
+    assert answers == [200] * 8 + [429]
+    # The account is locked from every address, until the cool-off or an editor's unlock;
+    # another account is not.
+    assert sign_in(Client(REMOTE_ADDR="192.0.2.1"), "kim").status_code == 429
+    assert sign_in(Client(REMOTE_ADDR="192.0.2.1"), "lee", "wrong").status_code == 200
+
+
 def test_the_lock_ends_after_the_cool_off(curator_with_password):
     client = Client()
     for _ in range(5):

@@ -118,23 +118,21 @@ SQLITE_REVERSE = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        with schema_editor.connection.cursor() as cursor:
-            for statement in statements(schema_editor.connection.vendor):
-                cursor.execute(statement)
+class RunSQLOn(migrations.RunSQL):
+    """``RunSQL`` on one database vendor, nothing on the others. Its statements go through the
+    schema editor, so ``sqlmigrate`` prints them instead of running them."""
 
-    return run
+    def __init__(self, vendor, sql, reverse_sql):
+        self.vendor = vendor
+        super().__init__(sql, reverse_sql)
 
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == self.vendor:
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
 
-def forwards(vendor):
-    if vendor == "postgresql":
-        return [*POSTGRES_DROP, *POSTGRES_CREATE]
-    return SQLITE_CREATE
-
-
-def backwards(vendor):
-    return POSTGRES_REVERSE if vendor == "postgresql" else SQLITE_REVERSE
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == self.vendor:
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 def drop_old_sqlite_triggers(apps, schema_editor):
@@ -168,7 +166,10 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
-            database_operations=[migrations.RunPython(_run(forwards), _run(backwards))],
+            database_operations=[
+                RunSQLOn("postgresql", [*POSTGRES_DROP, *POSTGRES_CREATE], POSTGRES_REVERSE),
+                RunSQLOn("sqlite", SQLITE_CREATE, SQLITE_REVERSE),
+            ],
         ),
         migrations.CreateModel(
             name="SearchIndex",

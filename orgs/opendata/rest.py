@@ -6,7 +6,6 @@ import math
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db import InterfaceError, OperationalError
 from django_ratelimit.core import get_usage
 from rest_framework import exceptions, status
 from rest_framework.pagination import BasePagination, PageNumberPagination
@@ -15,7 +14,7 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.views import exception_handler
 
 from ..client_ip import client_key
-from ..middleware import RETRY_AFTER_SECONDS
+from ..middleware import RETRY_AFTER_SECONDS, UNREACHABLE
 
 logger = logging.getLogger(__name__)
 
@@ -61,15 +60,15 @@ class BadParameters(exceptions.APIException):
 
 def json_exception_handler(exc, context):
     """DRF's answers for its own exceptions (``{"detail": …}``), a JSON 503 with Retry-After
-    when the database cannot answer, and a JSON 500 for anything else: a client of the API
-    never gets an HTML page."""
+    when the database or the shared cache cannot answer, and a JSON 500 for anything else: a
+    client of the API never gets an HTML page."""
     response = exception_handler(exc, context)
     if response is not None:
         return response
-    if isinstance(exc, OperationalError | InterfaceError):
-        logger.error("Database unavailable: %s", exc)
+    if isinstance(exc, UNREACHABLE):
+        logger.error("Database or shared cache unavailable: %r", exc)
         return Response(
-            {"detail": "The directory cannot reach its database just now. Try again shortly."},
+            {"detail": "The directory cannot reach its database or cache. Try again shortly."},
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )

@@ -6,7 +6,8 @@
 - ``….matching(q)``: the same organisations without ranking.
 
 ``some_words=True`` asks for the organisations matching any of the words instead of all of
-them: the listing falls back to it when no organisation matches every word.
+them, those matching every word first: the listing widens to it when the organisations
+matching every word do not fill a page.
 
 The query is read once (query.py, with the directory's words from spelling.py), then handed to
 the backend of the database the queryset runs on: PostgreSQL (postgres.py) or SQLite
@@ -23,6 +24,9 @@ from .spelling import vocabulary
 BACKENDS = {"postgresql": postgres, "sqlite": sqlite}
 # Larger than any rank either backend gives, so a name match outranks every text match.
 NAME_MATCH_WEIGHT = 1_000_000
+# Of the listings matching some of the words, those matching all of them come first: larger
+# than any rank (PostgreSQL's candidate bonus included), smaller than a name match.
+EVERY_WORD_WEIGHT = 10_000
 
 
 def read(text):
@@ -59,8 +63,12 @@ def search(queryset, text, some_words=False):
     if query.typed_words:
         name_matches.append(When(name__icontains=" ".join(query.typed_words), then=Value(1)))
     name_match = Case(*name_matches, default=Value(0), output_field=IntegerField())
-    return queryset.annotate(
-        relevance=ExpressionWrapper(
-            name_match * Value(NAME_MATCH_WEIGHT) + F("search_rank"), output_field=FloatField()
+    relevance = name_match * Value(NAME_MATCH_WEIGHT) + F("search_rank")
+    if some_words and query.groups:
+        every_word = _matching(queryset.model.objects.all(), query, False, rank=False)
+        relevance += Case(
+            When(pk__in=every_word.values("pk"), then=Value(EVERY_WORD_WEIGHT)),
+            default=Value(0),
+            output_field=IntegerField(),
         )
-    )
+    return queryset.annotate(relevance=ExpressionWrapper(relevance, output_field=FloatField()))

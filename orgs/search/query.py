@@ -109,7 +109,8 @@ def _spellings(words, known):
         for i in range(MIN_PART, len(word) - MIN_PART + 1)
         if word[:i] in known.words and word[i:] in known.words
     }
-    if word not in known.words and len(word) > MIN_PART and not word.isdigit():
+    # A word read as two of the directory's words is no misspelling of a name.
+    if not found and word not in known.words and len(word) > MIN_PART and not word.isdigit():
         found.update(difflib.get_close_matches(word, known.name_words, n=2, cutoff=NAME_CUTOFF))
     return found
 

@@ -5,7 +5,9 @@ Every request is timed twice over: *cold*, with the directory's version bumped b
 that nothing kept applies and it runs every statement (what the first visitor after a change
 waits for), and *warm*, the same request again with the directory unchanged (orgs/caching.py).
 The mix is also reported in two parts, so that a few cheap requests cannot hide slow ones:
-broad requests (more than BROAD of all listings in their results) and selective ones.
+broad requests (more than BROAD of all listings in their results) and selective ones. Where a
+cold request's time goes is printed too: the database's statements, the template's rendering,
+and the rest (the view's Python, the cache).
 
 Run with DEBUG off (DEBUG on records every query and is slower); `make bench` does it all.
 """
@@ -14,11 +16,13 @@ import statistics
 import sys
 import time
 import types
+from unittest import mock
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.http import HttpResponse, QueryDict
+from django.template.backends.django import Template
 from django.test import Client, override_settings
 from django.urls import include, path
 
@@ -52,6 +56,34 @@ def bare(request):
     return HttpResponse("ok")
 
 
+class Stopwatch:
+    """Milliseconds spent in database statements and in rendering templates since ``reset()``."""
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self):
+        self.sql = self.template = 0.0
+
+    def statement(self, execute, *args):
+        started = time.perf_counter()
+        try:
+            return execute(*args)
+        finally:
+            self.sql += (time.perf_counter() - started) * 1000
+
+    def rendering(self, render):
+        def timed(*args, **kwargs):
+            started, sql = time.perf_counter(), self.sql
+            try:
+                return render(*args, **kwargs)
+            finally:
+                # A statement the template runs counts as a statement only.
+                self.template += (time.perf_counter() - started) * 1000 - (self.sql - sql)
+
+        return timed
+
+
 def percentile(values, fraction):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -68,7 +100,12 @@ class Command(BaseCommand):
         urls.urlpatterns = [path("bench/bare/", bare), path("", include("directory.urls"))]
         sys.modules["bench_urls"] = urls
         client = Client()
-        with override_settings(ROOT_URLCONF="bench_urls"):
+        self.stopwatch, self.cold_parts = Stopwatch(), []
+        with (
+            override_settings(ROOT_URLCONF="bench_urls"),
+            connection.execute_wrapper(self.stopwatch.statement),
+            mock.patch.object(Template, "render", self.stopwatch.rendering(Template.render)),
+        ):
             cold = {q: self.time(client, f"/organisations/?{q}", repeat, True) for q in QUERY_MIX}
             warm = {q: self.time(client, f"/organisations/?{q}", repeat) for q in QUERY_MIX}
             baseline = self.time(client, "/bench/bare/", repeat * len(QUERY_MIX))
@@ -94,6 +131,15 @@ class Command(BaseCommand):
                 if queries:
                     self.report(f"  {part}", [ms for q in queries for ms in times[q]])
         self.report("bare Django view (baseline)", baseline)
+        sql, template = zip(*self.cold_parts, strict=True)
+        total = [ms for q in QUERY_MIX for ms in cold[q]]
+        self.stdout.write("  where a cold request's time goes:")
+        self.report("  database statements", sql)
+        self.report("  rendering the template", template)
+        self.report(
+            "  the rest (the view's Python, the cache)",
+            [t - s - r for t, s, r in zip(total, sql, template, strict=True)],
+        )
         self.stdout.write("  per request (cold p50 / p95, warm p50 / p95), slowest cold first:")
         for query in sorted(QUERY_MIX, key=lambda q: -percentile(cold[q], 0.95)):
             self.stdout.write(
@@ -113,10 +159,13 @@ class Command(BaseCommand):
         for _ in range(repeat):
             if cold:  # as after a change: nothing kept for the directory as it is now
                 caching.bump()
+            self.stopwatch.reset()
             started = time.perf_counter()
             response = client.get(url)
             times.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, url
+            if cold:
+                self.cold_parts.append((self.stopwatch.sql, self.stopwatch.template))
         return times
 
     def figures(self, times):
