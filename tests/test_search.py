@@ -7,6 +7,7 @@ import pytest
 from orgs.models import ExploitationForm, Organisation, Pillar, Population
 from orgs.search import postgres
 from orgs.search.query import fold
+from orgs.search.spelling import suggest
 from orgs.templatetags import search_tags
 
 from .factories import OrganisationFactory
@@ -215,6 +216,12 @@ def test_misspelt_search_offers_a_correction_that_finds_something(client, librar
     assert 'Did you mean <a href="?q=counseling+survivors&amp;sort=name">' in html
     followed = client.get(f"/organisations/?{suggestion['query']}")
     assert [o.name for o in followed.context["object_list"]] == ["Harbour House"]
+
+
+def test_no_suggestion_to_make_a_word_plural_or_singular(library):
+    # The records say "farms", "houses" and "survivors"; the search stems, so these find them.
+    assert suggest("cocoa farm") is None
+    assert suggest("safe house survivor") is None
 
 
 def test_no_suggestion_when_nothing_close_exists(client, library):

@@ -64,6 +64,12 @@ def vocabulary():
     return known
 
 
+def _plural_or_singular(word, known):
+    """Whether ``word`` is known, or known as its plural or singular: the search stems words,
+    so "farm" finds "farms", and is no misspelling of it."""
+    return any(form in known for form in (word, word + "s", word + "es", word.removesuffix("s")))
+
+
 def suggest(text):
     """A corrected query, or None when every word is known or nothing close enough exists."""
     known = vocabulary().words
@@ -73,7 +79,7 @@ def suggest(text):
         nonlocal changed
         word = match.group(0)
         folded = fold(word)
-        if len(folded) < MIN_LENGTH or folded in known or folded in STOPWORDS:
+        if len(folded) < MIN_LENGTH or folded in STOPWORDS or _plural_or_singular(folded, known):
             return word
         if folded in COUNTRY_NAMES or folded.isdigit():
             return word
