@@ -15,6 +15,9 @@ admin.site.index_title = "Directory"
 # (tests/browser/test_admin.py); the breadcrumbs and the index lead everywhere it did.
 admin.site.enable_nav_sidebar = False
 
+# The database or the shared cache unreachable outside a view is a 503, not a 500.
+handler500 = "orgs.middleware.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -2,6 +2,7 @@
 them, and a friendly 503 when the database cannot answer."""
 
 import logging
+import sys
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
@@ -9,6 +10,7 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
+from django.views import defaults
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -118,10 +120,23 @@ class DatabaseUnavailableMiddleware:
         # Django closes a connection that failed when the request ends (close_old_connections),
         # so the next request opens a fresh one: the site recovers without a restart.
         logger.error("Database or shared cache unavailable: %r", exception)
-        return plain_page(
-            503,
-            "Back in a moment",
-            "The directory cannot reach its database or its cache just now. Please try again in a "
-            "minute.",
-            **{"Retry-After": str(RETRY_AFTER_SECONDS)},
-        )
+        return unavailable_page()
+
+
+def unavailable_page():
+    return plain_page(
+        503,
+        "Back in a moment",
+        "The directory cannot reach its database or its cache just now. Please try again in a "
+        "minute.",
+        **{"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
+def server_error(request):
+    """``handler500``: the 503 page when what failed outside a view was the database or the
+    shared cache being unreachable (a staff session read by a middleware, say), which
+    ``process_exception`` does not see; Django's 500 page otherwise."""
+    if isinstance(sys.exc_info()[1], UNREACHABLE):
+        return unavailable_page()
+    return defaults.server_error(request)

@@ -187,6 +187,26 @@ def test_a_shared_cache_outage_is_a_503_with_retry_after(client, organisation, s
     assert "try again" in response.content.decode().lower()
 
 
+def test_a_shared_cache_outage_under_a_staff_session_is_a_503_not_a_500(
+    client, admin_user, settings
+):
+    # With Redis, sessions are cached_db: a middleware reads the session, outside any view.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    client.force_login(admin_user)
+    assert client.get("/admin/").status_code == 200
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        },
+    }
+    client.raise_request_exception = False
+    response = client.get("/admin/")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+
+
 def test_health_probes_answer_and_are_never_cached(client, db):
     for path in ["/healthz", "/readyz"]:
         response = client.get(path)
