@@ -250,16 +250,19 @@ class OrganisationFilter(django_filters.FilterSet):
     @cached_property
     def some_words(self):
         """True when the organisations matching every word of a search of several words do
-        not fill a page: the results are then those matching some of the words, those
-        matching every word first ("Showing results for some of your words")."""
+        not fill a page (sorted by relevance; sorted otherwise, when there are none): the
+        results are then those matching some of the words, those matching every word first
+        ("Showing results for some of your words")."""
         if not self.search_text or len(read(self.search_text).groups) < 2:
             return False
         self.some_words = False  # while the every-word results are counted
-        if self._count()[1] >= settings.ORGS_PAGE_SIZE:
+        every = self._count()[1]
+        # Sorted otherwise than by relevance, full and partial matches would be mixed: widened
+        # only when nothing matches every word.
+        if every >= settings.ORGS_PAGE_SIZE or (every and self.chosen_sort != "relevance"):
             return False
         self.some_words = True  # while the some-word results are counted
-        # Widened only if that finds more.
-        return self._count()[1] > self._counted[False][1]
+        return self._count()[1] > every  # widened only if that finds more
 
     @property
     def every_word_count(self):

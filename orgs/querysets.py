@@ -147,9 +147,9 @@ class OrganisationQuerySet(models.QuerySet):
                 all=True,
             )
         )
-        rows_sql, rows_params = rows.query.sql_with_params()
+        rows_sql, rows_params = rows.query.get_compiler(using=self.db).as_sql()
         candidates_sql, candidates_params = (
-            candidates.order_by().values("pk", "name").query.sql_with_params()
+            candidates.order_by().values("pk", "name").query.get_compiler(using=self.db).as_sql()
         )
         # Only SQL that Django compiled is formatted in; every value is a bound parameter.
         sql = f"""

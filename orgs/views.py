@@ -133,7 +133,7 @@ class OrganisationListView(ComparableMixin, ForgivingPaginationMixin, FilterView
         context["long_standing_years"] = LONG_STANDING_YEARS
         # Cards say first that a listing works in the countries filtered by.
         context["working_in"] = filterset.cleaned_data.get("country") or []
-        if filterset.search_text and (not context["paginator"].count or filterset.some_words):
+        if filterset.search_text and not filterset.every_word_count:
             context["did_you_mean"] = filterset.did_you_mean()
         return context
 

@@ -222,6 +222,7 @@ def test_no_suggestion_to_make_a_word_plural_or_singular(library):
     # The records say "farms", "houses" and "survivors"; the search stems, so these find them.
     assert suggest("cocoa farm") is None
     assert suggest("safe house survivor") is None
+    assert suggest("supply chain") is None  # "chains"
 
 
 def test_no_suggestion_when_nothing_close_exists(client, library):
@@ -285,6 +286,10 @@ def test_too_few_every_word_matches_are_followed_by_partial_matches_labelled(cli
     html = response.content.decode()
     assert "Showing results for some of your words: 1 organisation matches all of them" in html
     assert "and comes first" in html
+    # Sorted by name, full and partial matches would be mixed: only the full match is listed.
+    response = client.get("/organisations/?q=cocoa+shelter&sort=name")
+    assert [o.name for o in response.context["object_list"]] == ["Field Shelter"]
+    assert "some of your words" not in response.content.decode()
 
 
 def test_every_word_matches_filling_a_page_are_not_widened(client, vocabulary, settings):

@@ -71,7 +71,7 @@ def test_search_benchmark_prints_its_figures(vocabulary, organisation, settings)
     )
     assert [name for name, _ in parts][:2] == ["database statements", "rendering the template"]
     assert len(parts) == 3
-    assert all(float(ms) > 0 for _, ms in parts[:2])
+    assert all(float(ms) >= 0 for _, ms in parts)
 
 
 @pytest.mark.django_db(transaction=True)  # the schema editor, as sqlmigrate uses it

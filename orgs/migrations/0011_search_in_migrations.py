@@ -126,6 +126,10 @@ class RunSQLOn(migrations.RunSQL):
         self.vendor = vendor
         super().__init__(sql, reverse_sql)
 
+    def deconstruct(self):
+        name, args, kwargs = super().deconstruct()
+        return name, args, {"vendor": self.vendor, **kwargs}
+
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == self.vendor:
             super().database_forwards(app_label, schema_editor, from_state, to_state)

@@ -67,7 +67,12 @@ def vocabulary():
 def _plural_or_singular(word, known):
     """Whether ``word`` is known, or known as its plural or singular: the search stems words,
     so "farm" finds "farms", and is no misspelling of it."""
-    return any(form in known for form in (word, word + "s", word + "es", word.removesuffix("s")))
+    forms = {word, word + "s", word + "es", word.removesuffix("s"), word.removesuffix("es")}
+    if word.endswith("y"):
+        forms.add(word[:-1] + "ies")
+    if word.endswith("ies"):
+        forms.add(word[:-3] + "y")
+    return not forms.isdisjoint(known)
 
 
 def suggest(text):
